@@ -1,0 +1,1 @@
+namespace WalletDesk.Assistant; internal static class Placeholder { }

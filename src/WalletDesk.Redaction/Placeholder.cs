@@ -1,0 +1,1 @@
+namespace WalletDesk.Redaction; internal static class Placeholder { }

@@ -1,0 +1,7 @@
+namespace WalletDesk.Assistant.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => 1.ShouldBe(1);
+}
