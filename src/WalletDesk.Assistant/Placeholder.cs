@@ -1,1 +1,0 @@
-namespace WalletDesk.Assistant; internal static class Placeholder { }
