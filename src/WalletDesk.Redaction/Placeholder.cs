@@ -1,1 +1,0 @@
-namespace WalletDesk.Redaction; internal static class Placeholder { }
