@@ -79,6 +79,10 @@ internal static class FeatureExtractor
         return keys;
     }
 
+    /// <summary>Unstemmed token unigrams only: the feature set of the benchmark baseline.</summary>
+    public static List<ulong> PlainUnigrams(List<Token> tokens) =>
+        tokens.Select(t => Key(WordView, UnigramTag, t.Text, default)).ToList();
+
     public static bool IsCharView(ulong key) => (key & 1UL) == CharView;
 
     private static ulong Key(ulong view, char tag, ReadOnlySpan<char> a, ReadOnlySpan<char> b)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -28,7 +27,6 @@ public static class IntentTrainer
             throw new ArgumentException("CandidateC must hold at least one positive value.", nameof(options));
         }
 
-        var stopwatch = Stopwatch.StartNew();
         var labelIndex = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
         var y = examples.Select(e => labelIndex[e.Label]).ToArray();
         var oos = labelIndex.GetValueOrDefault(options.OutOfScopeLabel, -1);
@@ -90,7 +88,6 @@ public static class IntentTrainer
 
         var createdAt = options.TimeProvider.GetUtcNow();
         var hash = HashData(examples);
-        metrics["training_seconds"] = stopwatch.Elapsed.TotalSeconds;
         metrics["features"] = vectorizer.Dimension;
         var header = new IntentModelHeader
         {

@@ -1,7 +1,0 @@
-namespace WalletDesk.Assistant.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Builds() => 1.ShouldBe(1);
-}
