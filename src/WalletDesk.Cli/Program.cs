@@ -1,1 +1,14 @@
-return 0;
+using System.CommandLine;
+using WalletDesk.Cli.Commands;
+
+var root = new RootCommand("walletdesk — command-line tools for WalletDesk. Reads the same configuration as the server (Database__Provider, ConnectionStrings__WalletDesk, WALLETDESK_DATA_DIR).");
+root.Add(DatabaseCommands.Migrate());
+root.Add(DatabaseCommands.Seed());
+root.Add(AuditCommands.Create());
+root.Add(StaffCommands.Create());
+root.Add(CustomerTokenCommands.Create());
+
+var bench = new Command("bench", "Benchmarks; each prints its figures next to a baseline measured in the same run.");
+root.Add(bench);
+
+return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,30 @@
+using WalletDesk.Server;
+using WalletDesk.Server.Data;
+using WalletDesk.Server.Features.Audit;
+using WalletDesk.Server.Features.Demo;
+using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultUrl("http://localhost:5080");
+builder.AddWalletDeskLogging();
+builder.AddWalletDeskWeb();
+builder.Services
+    .AddWalletDeskData()
+    .AddAudit()
+    .AddStaffIdentity()
+    .AddDemoData();
+
 var app = builder.Build();
-app.MapGet("/health/live", () => "ok");
-app.Run();
+app.UseWalletDeskWeb();
+app.MapWalletDeskPlumbing();
+app.MapIdentity();
+app.MapAudit();
+
+return await app.RunWalletDeskAsync();
+
+namespace WalletDesk.Server
+{
+    /// <summary>Entry point marker for tests (WebApplicationFactory).</summary>
+    public partial class Program;
+}

@@ -1,0 +1,24 @@
+using WalletDesk.Server.Data;
+using WalletDesk.Server.Features.Audit;
+using WalletDesk.Server.Features.Demo;
+using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Infrastructure;
+
+namespace WalletDesk.Cli;
+
+/// <summary>The server's services without its web front, configured the same way (environment variables, appsettings).</summary>
+internal static class CliHost
+{
+    public static WebApplication Build()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Logging.ClearProviders();
+        builder.AddWalletDeskWeb();
+        builder.Services
+            .AddWalletDeskData()
+            .AddAudit()
+            .AddStaffIdentity()
+            .AddDemoData();
+        return builder.Build();
+    }
+}

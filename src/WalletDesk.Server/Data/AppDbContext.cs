@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using WalletDesk.Server.Features.Audit;
+using WalletDesk.Server.Features.Customers;
+using WalletDesk.Server.Features.Identity;
+
+namespace WalletDesk.Server.Data;
+
+/// <summary>The one EF Core model. Provider quirks live in the two subclasses.</summary>
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<StaffUser> StaffUsers => Set<StaffUser>();
+    public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
+    public DbSet<SystemSetting> SystemSettings => Set<SystemSetting>();
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    public abstract bool IsSqlite { get; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+}
+
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
+{
+    public override bool IsSqlite => true;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no native timestamp type: store UTC ticks so ORDER BY and comparisons work in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+}
+
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options)
+{
+    public override bool IsSqlite => false;
+}
+
+/// <summary>Key/value settings owned by the platform (seed markers, operator profile).</summary>
+public sealed class SystemSetting
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
+}

@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using WalletDesk.Server.Features.Customers;
+
+namespace WalletDesk.Server.Features.Identity;
+
+internal sealed class CustomerTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    CustomerTokenValidator validator,
+    CustomerService customers)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = BearerToken.From(Request);
+        if (presented is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var (identity, error) = await validator.ValidateAsync(presented);
+        if (identity is null)
+        {
+            Context.Items["auth-error"] = error;
+            return AuthenticateResult.Fail(error ?? "The customer token is not valid.");
+        }
+
+        var customer = await customers.GetOrCreateFromTokenAsync(identity, Context.RequestAborted);
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [
+                new Claim(WalletDeskClaims.Subject, identity.ExternalId),
+                new Claim(WalletDeskClaims.ExternalId, identity.ExternalId),
+                new Claim(WalletDeskClaims.CustomerId, customer.Id.ToString()),
+                new Claim(WalletDeskClaims.Name, customer.DisplayName),
+                new Claim(WalletDeskClaims.AuthMethod, WalletDeskClaims.MethodCustomerToken),
+            ],
+            Scheme.Name,
+            WalletDeskClaims.Name,
+            WalletDeskClaims.Role));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Context.Items["auth-error"] ??= "A customer token is required.";
+        return base.HandleChallengeAsync(properties);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using WalletDesk.Server.Features.Customers;
+
+namespace WalletDesk.Server.Features.Identity;
+
+public static class IdentityModule
+{
+    public static IServiceCollection AddStaffIdentity(this IServiceCollection services)
+    {
+        services.AddOptions<StaffSecurityOptions>().BindConfiguration(StaffSecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CustomerTokenOptions>().BindConfiguration(CustomerTokenOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<StaffAuthService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<StaffDirectoryService>();
+        services.AddScoped<CustomerService>();
+        services.AddSingleton<CustomerTokenValidator>();
+
+        services.AddAuthentication(IdentitySchemes.Default)
+            .AddPolicyScheme(IdentitySchemes.Default, "WalletDesk", options => options.ForwardDefaultSelector = SelectScheme)
+            .AddCookie(IdentitySchemes.Console, options =>
+            {
+                options.Cookie.Name = "wd.console";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.LoginPath = "/console/sign-in";
+                options.AccessDeniedPath = "/console/denied";
+                options.SlidingExpiration = false;
+                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                options.Events = new CookieAuthenticationEvents
+                {
+                    OnValidatePrincipal = ValidateConsoleSessionAsync,
+                    OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized),
+                    OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden),
+                };
+            })
+            .AddCookie(IdentitySchemes.TwoFactorPending, options =>
+            {
+                options.Cookie.Name = "wd.2fa";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+                options.SlidingExpiration = false;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(IdentitySchemes.ApiToken, null)
+            .AddScheme<AuthenticationSchemeOptions, CustomerTokenAuthenticationHandler>(IdentitySchemes.CustomerToken, null);
+
+        services.AddSingleton<IAuthorizationHandler, StaffRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, CustomerRequirementHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, WalletDeskAuthorizationResultHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicies.Agent, p => p.AddAuthenticationSchemes(IdentitySchemes.Default).AddRequirements(new StaffRequirement(StaffRoles.Agent, null)))
+            .AddPolicy(StaffPolicies.Supervisor, p => p.AddAuthenticationSchemes(IdentitySchemes.Default).AddRequirements(new StaffRequirement(StaffRoles.Supervisor, null)))
+            .AddPolicy(StaffPolicies.Admin, p => p.AddAuthenticationSchemes(IdentitySchemes.Default).AddRequirements(new StaffRequirement(StaffRoles.Admin, null)))
+            .AddPolicy(StaffPolicies.Enrolling, p => p.AddAuthenticationSchemes(IdentitySchemes.Console).RequireClaim(WalletDeskClaims.AuthMethod, WalletDeskClaims.MethodCookie))
+            .AddPolicy(StaffPolicies.Customer, p => p.AddAuthenticationSchemes(IdentitySchemes.Default).AddRequirements(new CustomerRequirement()));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIdentity(this IEndpointRouteBuilder app)
+    {
+        IdentityEndpoints.Map(app);
+        return app;
+    }
+
+    private static string SelectScheme(HttpContext context)
+    {
+        var bearer = BearerToken.From(context.Request);
+        if (bearer is null)
+        {
+            return IdentitySchemes.Console;
+        }
+
+        return bearer.StartsWith(ApiTokenService.TokenPrefix, StringComparison.Ordinal) ? IdentitySchemes.ApiToken : IdentitySchemes.CustomerToken;
+    }
+
+    private static async Task ValidateConsoleSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var sessionId = context.Principal?.FindFirstValue(WalletDeskClaims.SessionId);
+        var auth = context.HttpContext.RequestServices.GetRequiredService<StaffAuthService>();
+        var live = sessionId is null ? null : await auth.ValidateSessionAsync(sessionId, context.HttpContext.RequestAborted);
+        if (live is not { } found)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(IdentitySchemes.Console);
+            return;
+        }
+
+        // Role changes and 2FA resets take effect on the next request, not the next sign-in.
+        context.ReplacePrincipal(WalletDeskClaims.ForStaff(found.User, found.Session));
+    }
+
+    private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

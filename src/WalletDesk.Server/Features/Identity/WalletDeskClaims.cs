@@ -1,0 +1,61 @@
+using System.Security.Claims;
+
+namespace WalletDesk.Server.Features.Identity;
+
+/// <summary>Claim names WalletDesk puts on its principals.</summary>
+public static class WalletDeskClaims
+{
+    public const string Subject = "sub";
+    public const string Name = "name";
+    public const string Role = "role";
+    public const string SessionId = "sid";
+    public const string MfaSatisfied = "mfa";
+    public const string AuthMethod = "amr";
+    public const string Scope = "scope";
+    public const string CustomerId = "customer_id";
+    public const string ExternalId = "external_id";
+
+    public const string MethodCookie = "cookie";
+    public const string MethodApiToken = "api-token";
+    public const string MethodCustomerToken = "customer-token";
+
+    public static string? AuthMethodOf(this ClaimsPrincipal principal) => principal.FindFirstValue(AuthMethod);
+
+    public static bool IsStaff(this ClaimsPrincipal principal) =>
+        principal.AuthMethodOf() is MethodCookie or MethodApiToken && principal.FindFirstValue(Role) is not null;
+
+    public static Guid? StaffId(this ClaimsPrincipal principal) =>
+        principal.IsStaff() && Guid.TryParse(principal.FindFirstValue(Subject), out var id) ? id : null;
+
+    public static Guid? CustomerIdOf(this ClaimsPrincipal principal) =>
+        principal.AuthMethodOf() == MethodCustomerToken && Guid.TryParse(principal.FindFirstValue(CustomerId), out var id) ? id : null;
+
+    public static StaffActor ToActor(this ClaimsPrincipal principal, HttpContext? http) => new(
+        principal.StaffId() ?? Guid.Empty,
+        principal.FindFirstValue(Name) ?? "unknown",
+        principal.FindFirstValue(Role) ?? "",
+        http?.Connection.RemoteIpAddress?.ToString());
+
+    public static ClaimsPrincipal ForStaff(StaffUser user, StaffSession session) => new(new ClaimsIdentity(
+        [
+            new Claim(Subject, user.Id.ToString()),
+            new Claim(Name, user.UserName),
+            new Claim(Role, user.Role),
+            new Claim(SessionId, session.Id),
+            new Claim(MfaSatisfied, session.MfaSatisfied ? "true" : "false"),
+            new Claim(AuthMethod, MethodCookie),
+        ],
+        IdentitySchemes.Console,
+        Name,
+        Role));
+}
+
+/// <summary>Authentication scheme names.</summary>
+public static class IdentitySchemes
+{
+    public const string Default = "WalletDesk";
+    public const string Console = "Console";
+    public const string TwoFactorPending = "Console.TwoFactor";
+    public const string ApiToken = "ApiToken";
+    public const string CustomerToken = "CustomerToken";
+}

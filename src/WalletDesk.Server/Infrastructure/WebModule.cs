@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using WalletDesk.Server.Data;
+
+namespace WalletDesk.Server.Infrastructure;
+
+/// <summary>The HTTP plumbing every feature relies on: problems, limits, headers, health, OpenAPI, keys.</summary>
+public static class WebModule
+{
+    public const long DefaultMaxBodyBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder AddWalletDeskWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = DefaultMaxBodyBytes;
+            k.AddServerHeader = false;
+        });
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            context.ProblemDetails.Extensions.Remove("exception");
+        });
+        services.AddExceptionHandler<WalletDeskExceptionHandler>();
+        services.AddWalletDeskRateLimits(builder.Configuration);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddOpenApi();
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "wd.af";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.HeaderName = "X-CSRF-TOKEN";
+        });
+
+        // Keys live in the data folder so sessions and protected secrets survive restarts.
+        services.AddDataProtection().SetApplicationName("WalletDesk");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(options =>
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(sp.GetRequiredService<DataPaths>().KeysFolder), NullLoggerFactory.Instance)));
+
+        services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            // Forwarded headers are trusted only from proxies the operator names (ForwardedHeaders:KnownProxies).
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+            foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+            {
+                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    public static WebApplication UseWalletDeskWeb(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestSizeProblem();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseAuthentication();
+        app.UseCookieApiAntiforgery();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapWalletDeskPlumbing(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable, [HealthStatus.Degraded] = StatusCodes.Status200OK },
+        }).DisableRateLimiting();
+        app.MapOpenApi();
+        app.MapAntiforgeryToken();
+        app.MapStaticAssets();
+        app.MapRazorComponents<Components.App>();
+        app.MapGet("/", () => Results.Redirect("/console")).ExcludeFromDescription();
+        return app;
+    }
+}
