@@ -18,6 +18,9 @@ public static class WebModule
     public static WebApplicationBuilder AddWalletDeskWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Serve framework and project assets straight from the build output in every environment, so
+        // `dotnet run` works the same in Production as in Development (a no-op for published apps).
+        builder.WebHost.UseStaticWebAssets();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = DefaultMaxBodyBytes;

@@ -54,13 +54,7 @@ public sealed class DatabaseOutageTests
     [Fact]
     public async Task ServerProcess_DatabaseUnreachableAtStart_SaysSoInOneLineAndExitsNonZero()
     {
-        var serverDll = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [serverDll, "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
-        };
+        var start = ServerProcess.Command(["--urls", "http://127.0.0.1:0"]);
         start.Environment["Database__Provider"] = "postgres";
         start.Environment["ConnectionStrings__WalletDesk"] = "Host=127.0.0.1;Port=1;Username=x;Password=secret-pw;Database=x;Timeout=2";
         start.Environment["WALLETDESK_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "walletdesk-tests", Guid.NewGuid().ToString("N"));
