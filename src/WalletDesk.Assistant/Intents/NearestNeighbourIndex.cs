@@ -7,15 +7,25 @@ namespace WalletDesk.Assistant.Intents;
 /// training example?" (cosine, as all vectors are unit length). The out-of-scope check uses it as a
 /// floor: a confident linear model can still be confidently wrong about text unlike anything it saw.
 /// </summary>
+/// <remarks>
+/// Features found in more than <see cref="CommonFeatureShare"/> of the rows (frequent character n-grams,
+/// "my", "我") are skipped: they say little about which example is nearest, yet their long posting
+/// lists would dominate prediction time. The same similarity is used when the floor is fitted during
+/// training, so the floor and the query agree on what "similar" means.
+/// </remarks>
 internal sealed class NearestNeighbourIndex
 {
     private readonly int[] _postingStart;
     private readonly int[] _postingRow;
     private readonly float[] _postingValue;
+    private readonly int _maxPosting;
+
+    public const double CommonFeatureShare = 0.02;
 
     public NearestNeighbourIndex(SparseMatrix rows)
     {
         Rows = rows;
+        _maxPosting = Math.Max(50, (int)(rows.Rows * CommonFeatureShare));
         var counts = new int[rows.Columns + 1];
         foreach (var column in rows.Indices)
         {
@@ -59,6 +69,11 @@ internal sealed class NearestNeighbourIndex
             for (var i = 0; i < query.Count; i++)
             {
                 var f = query.Indices[i];
+                if (_postingStart[f + 1] - _postingStart[f] > _maxPosting)
+                {
+                    continue;
+                }
+
                 var v = query.Values[i];
                 for (var p = _postingStart[f]; p < _postingStart[f + 1]; p++)
                 {
