@@ -61,7 +61,7 @@ internal static class PanScanner
                 break;
             }
 
-            pos = groups[count - 1].End;
+            pos = Math.Max(groups[count - 1].End, p + 1);
             if (total >= MinPan)
             {
                 AnalyzeRun(span, groups.AsSpan(0, count), total, acc);
@@ -79,7 +79,7 @@ internal static class PanScanner
             return;
         }
 
-        // "+86 138 0013 8000", "0044 20 7946 0958": E.164 numbers have at most 15 digits.
+        // "+86 138 0013 8000": E.164 numbers have at most 15 digits.
         var phone = IsPhonePrefixed(text, g[0]);
         if (phone && total <= 15)
         {
@@ -261,16 +261,10 @@ internal static class PanScanner
         return g[last].Length is >= 1 and <= 4;
     }
 
-    private static bool IsPhonePrefixed(ReadOnlySpan<char> text, DigitGroup first)
-    {
-        if (first.Start > 0 && text[first.Start - 1] is '+' or '\uFF0B')
-        {
-            return true;
-        }
-
-        // "00" is the international dialling prefix; no card number starts with it.
-        return first.Length >= 2 && Chars.DigitValue(text[first.Start]) == 0 && Chars.DigitValue(text[first.Start + 1]) == 0;
-    }
+    // Only an explicit "+" marks a phone number. "0086 …" is not special-cased: that would leave Luhn-valid
+    // numbers starting with 00 unmasked, and a miss costs more than a masked phone number.
+    private static bool IsPhonePrefixed(ReadOnlySpan<char> text, DigitGroup first) =>
+        first.Start > 0 && text[first.Start - 1] is '+' or '\uFF0B';
 
     internal static bool IsIdentifier(ReadOnlySpan<char> text, int runStart, int runEnd)
     {

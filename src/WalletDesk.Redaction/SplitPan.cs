@@ -30,33 +30,39 @@ internal static class SplitPan
             return null;
         }
 
-        // Only reached when one message ends and the next begins with digits, so the copy is rare.
-        var combined = string.Concat(previousTail.AsSpan(0, tailEnd), " ", text.AsSpan(head));
+        // Only reached when one message ends and the next begins with digits, so the copies are rare.
+        // Glued first ("41111111" + "11111111 123" reads as one number plus its CVV); then with a space
+        // between, which lets a card-shaped split ("4111 1111" + "1111 1111") be judged by its grouping.
+        return TryJoin(previousTail, tailEnd, text, head, string.Empty, acc)
+            ?? TryJoin(previousTail, tailEnd, text, head, " ", acc);
+    }
+
+    private static PreviousMessageRedaction? TryJoin(string previousTail, int tailEnd, string text, int head, string glue, Redactions acc)
+    {
+        var combined = string.Concat(previousTail.AsSpan(0, tailEnd), glue, text.AsSpan(head));
         var joint = tailEnd;
+        var offset = head - joint - glue.Length;
         var found = new Redactions();
         PanScanner.Scan(combined, found);
         PreviousMessageRedaction? previous = null;
         foreach (var r in found.Sorted())
         {
-            if (r.Kind == RedactionKind.Pan && r.Start < joint && r.End > joint + 1 && r.Pan is { } pan)
+            if (previous is null && r.Kind == RedactionKind.Pan && r.Start < joint && r.End > joint + glue.Length && r.Pan is { } pan)
             {
                 var tailDigits = CountDigits(combined.AsSpan(r.Start, joint - r.Start));
-                var headDigits = pan.DigitCount - tailDigits;
-                if (tailDigits < MinPartDigits || headDigits < MinPartDigits)
+                if (tailDigits < MinPartDigits || pan.DigitCount - tailDigits < MinPartDigits)
                 {
                     continue;
                 }
 
-                var headLength = r.End - joint - 1;
-                if (acc.TryAdd(head, head + headLength, pan.Masked[tailDigits..], RedactionKind.Pan, pan, continuesPrevious: true))
+                if (acc.TryAdd(head, r.End + offset, pan.Masked[tailDigits..], RedactionKind.Pan, pan, continuesPrevious: true))
                 {
                     previous = new PreviousMessageRedaction(r.Start, joint - r.Start, pan.Masked[..tailDigits]);
                 }
             }
-            else if (previous is not null && r.Start > joint)
+            else if (previous is not null && r.Start >= joint + glue.Length)
             {
                 // The CVV that followed the joined number.
-                var offset = head - joint - 1;
                 acc.TryAdd(r.Start + offset, r.End + offset, r.Text, r.Kind, r.Pan);
             }
         }
