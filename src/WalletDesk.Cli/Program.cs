@@ -1,4 +1,5 @@
 using System.CommandLine;
+using WalletDesk.Cli.Assistant;
 using WalletDesk.Cli.Commands;
 
 var root = new RootCommand("walletdesk — command-line tools for WalletDesk. Reads the same configuration as the server (Database__Provider, ConnectionStrings__WalletDesk, WALLETDESK_DATA_DIR).");
@@ -7,8 +8,10 @@ root.Add(DatabaseCommands.Seed());
 root.Add(AuditCommands.Create());
 root.Add(StaffCommands.Create());
 root.Add(CustomerTokenCommands.Create());
+root.Add(AssistantCommands.Create());
 
 var bench = new Command("bench", "Benchmarks; each prints its figures next to a baseline measured in the same run.");
+bench.Add(AssistantBench.CreateBench());
 root.Add(bench);
 
 return await root.Parse(args).InvokeAsync();
