@@ -53,11 +53,5 @@ internal sealed class ScrubbingConsoleFormatter(IOptionsMonitor<ConsoleFormatter
 /// <summary>The one place log text is scrubbed.</summary>
 public static class LogRedaction
 {
-    // TODO(redaction): switch to WalletDesk.Redaction's scrubber when it lands.
-    public static string Scrub(string text) => System.Text.RegularExpressions.Regex.Replace(
-        text,
-        @"(?i)(access_token|token|password|api_key)=[^&\s]+",
-        "$1=[redacted]",
-        System.Text.RegularExpressions.RegexOptions.None,
-        TimeSpan.FromMilliseconds(50));
+    public static string Scrub(string text) => WalletDesk.Redaction.LogScrubber.Scrub(text);
 }

@@ -115,6 +115,9 @@ public sealed class PlumbingTests(DatabaseFixture fixture) : IClassFixture<Datab
     {
         var line = "Request starting HTTP/1.1 GET http://localhost/hubs/chat?id=1&access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig";
         WalletDesk.Server.Infrastructure.LogRedaction.Scrub(line).ShouldNotContain("eyJhbGciOiJIUzI1NiJ9");
+        var withCard = WalletDesk.Server.Infrastructure.LogRedaction.Scrub("customer wrote: my card is 4111 1111 1111 1111, password=hunter2hunter2");
+        withCard.Replace(" ", "", StringComparison.Ordinal).ShouldNotContain("4111111111111111");
+        withCard.ShouldNotContain("hunter2hunter2");
     }
 
     [Fact]

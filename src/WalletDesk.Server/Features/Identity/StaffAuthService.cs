@@ -314,7 +314,8 @@ public sealed class StaffAuthService(
     private Task AuditAsync(string action, string outcome, StaffUser? user, string? sourceIp, string details, CancellationToken cancellationToken, string? actorName = null) =>
         audit.AppendAsync(new AuditEvent(action, outcome, "staff", user?.Id.ToString(), user?.UserName ?? actorName, "staff_user", user?.Id.ToString(), sourceIp, details), cancellationToken);
 
-    private static string? Truncate(string? value) => value is null ? null : value.Length > 64 ? value[..64] : value;
+    // Whatever was typed as a user name is scrubbed before it is stored: people paste passwords and card numbers there.
+    private static string? Truncate(string? value) => value is null ? null : WalletDesk.Redaction.LogScrubber.Scrub(value.Length > 64 ? value[..64] : value);
 }
 
 /// <summary>Who is acting, for audit entries.</summary>
