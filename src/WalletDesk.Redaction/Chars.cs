@@ -13,8 +13,10 @@ internal static class Chars
 
     public static char ToAsciiDigit(char c) => (char)('0' + DigitValue(c));
 
-    // Exactly one of these may sit between two digit groups of a card number.
+    // Exactly one of these may sit between two digit groups of a card number. Zero-width characters and the soft
+    // hyphen are included because they survive copy-paste invisibly and would otherwise hide a card number.
     public static bool IsPanSeparator(char c) => c is ' ' or '\u00A0' or '\u2009' or '\u202F' or '\u3000'
+        or '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD'
         or '-' or '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2212' or '\uFF0D'
         or '.' or '\uFF0E';
 

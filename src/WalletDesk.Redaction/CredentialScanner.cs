@@ -146,7 +146,8 @@ internal static class CredentialScanner
             int ve;
             if (text[v] is '"' or '\'')
             {
-                var close = text[(v + 1)..].IndexOf(text[v]);
+                // Bounded so a flood of unterminated quotes cannot make the scan quadratic.
+                var close = text[(v + 1)..Math.Min(text.Length, v + 4097)].IndexOf(text[v]);
                 if (close < 0)
                 {
                     continue;

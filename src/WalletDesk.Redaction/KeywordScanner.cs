@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace WalletDesk.Redaction;
 
@@ -38,8 +39,12 @@ internal static class KeywordScanner
         ("交易密码", Kind.Pin), ("取款密码", Kind.Pin), ("提现密码", Kind.Pin),
     ]);
 
-    private static readonly SearchValues<string> Search =
-        SearchValues.Create(Keywords.Select(k => k.Word).ToArray(), StringComparison.OrdinalIgnoreCase);
+    // Two searches: case-insensitive search over ASCII-only needles vectorises well, CJK needles need no case folding.
+    private static readonly SearchValues<string> AsciiSearch =
+        SearchValues.Create(Keywords.Select(k => k.Word).Where(w => Ascii.IsValid(w)).ToArray(), StringComparison.OrdinalIgnoreCase);
+
+    private static readonly SearchValues<string> CjkSearch =
+        SearchValues.Create(Keywords.Select(k => k.Word).Where(w => !Ascii.IsValid(w)).ToArray(), StringComparison.OrdinalIgnoreCase);
 
     // "error code 5001" and "zip code 94105" are not one-time codes.
     private static readonly string[] CodeQualifiers =
@@ -80,15 +85,18 @@ internal static class KeywordScanner
     {
         var span = text.AsSpan();
         var pos = 0;
+        var nextAscii = -1;
+        var nextCjk = -1;
         while (pos < span.Length)
         {
-            var rel = span[pos..].IndexOfAny(Search);
-            if (rel < 0)
+            nextAscii = NextMatch(span, pos, nextAscii, AsciiSearch);
+            nextCjk = NextMatch(span, pos, nextCjk, CjkSearch);
+            var idx = nextAscii < 0 ? nextCjk : nextCjk < 0 ? nextAscii : Math.Min(nextAscii, nextCjk);
+            if (idx == -2)
             {
                 return;
             }
 
-            var idx = pos + rel;
             if (!TryMatch(span, idx, out var length, out var kind))
             {
                 pos = idx + 1;
@@ -115,6 +123,18 @@ internal static class KeywordScanner
 
             pos = end;
         }
+    }
+
+    // Reuses the previous hit while it is still ahead of pos; int.MaxValue-free: -2 means "no more matches".
+    private static int NextMatch(ReadOnlySpan<char> text, int pos, int previous, SearchValues<string> search)
+    {
+        if (previous == -2 || previous >= pos)
+        {
+            return previous;
+        }
+
+        var rel = text[pos..].IndexOfAny(search);
+        return rel < 0 ? -2 : pos + rel;
     }
 
     private static (string, Kind)[] Sorted((string, Kind)[] items) =>
