@@ -19,9 +19,13 @@ internal static class CredentialScanner
     {
         var span = text.AsSpan();
         ScanJwts(span, acc);
+        acc.EndPass();
         ScanBearer(span, acc);
+        acc.EndPass();
         ScanKeyValues(span, acc);
+        acc.EndPass();
         ScanUrlPasswords(span, acc);
+        acc.EndPass();
     }
 
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~' or '+' or '/' or '=';

@@ -28,7 +28,9 @@ public static class Redactor
     {
         // Card numbers first: a keyword pass must never cut a card number in half.
         PanScanner.Scan(text, acc);
+        acc.EndPass();
         KeywordScanner.Scan(text, acc);
+        acc.EndPass();
     }
 
     private static RedactionResult Run(string text, string? previousTail, RedactionDirection direction)
@@ -39,6 +41,7 @@ public static class Redactor
         if (!string.IsNullOrEmpty(previousTail))
         {
             previous = SplitPan.Detect(previousTail, text, acc);
+            acc.EndPass();
         }
 
         Collect(text, acc);

@@ -75,4 +75,19 @@ public class FindingsAndNoticeTests
         Generators.IsLuhn("1234123412341234").ShouldBeFalse();
         result.Text.ShouldBeSameAs(text);
     }
+
+    [Fact]
+    public void Redact_HostileMessageWithThousandsOfSecrets_RedactsEveryOne()
+    {
+        // Exercises the sorted replacement set with many interleaved findings from different passes.
+        var text = string.Concat(Enumerable.Repeat("password: hunter2 card 4111111111111111 cvv 123 ", 5_000));
+
+        var result = Redactor.Redact(text);
+
+        result.Count(RedactionKind.Password).ShouldBe(5_000);
+        result.Count(RedactionKind.Pan).ShouldBe(5_000);
+        result.Count(RedactionKind.Cvv).ShouldBe(5_000);
+        result.Text.ShouldNotContain("hunter2");
+        result.Text.ShouldNotContain("4111111111111111");
+    }
 }
