@@ -26,16 +26,15 @@ public static class RateLimits
                 "public:" + ClientIp(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = publicPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
 
-            // Every API call counts against its caller (staff member, token owner or customer), or its IP when anonymous.
+            // Every request counts against its caller (staff member, token owner or customer), or its IP when anonymous;
+            // anonymous callers get the smaller public budget; API calls and pages are counted separately. Health checks are exempt (DisableRateLimiting on their endpoints).
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (!context.Request.Path.StartsWithSegments("/api"))
-                {
-                    return RateLimitPartition.GetNoLimiter("non-api");
-                }
-
-                var who = context.User.FindFirst(WalletDeskClaims.Subject)?.Value ?? "ip:" + ClientIp(context);
-                return RateLimitPartition.GetFixedWindowLimiter("api:" + who, _ => new FixedWindowRateLimiterOptions { PermitLimit = apiPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+                var subject = context.User.FindFirst(WalletDeskClaims.Subject)?.Value;
+                var api = context.Request.Path.StartsWithSegments("/api");
+                var who = subject ?? "ip:" + ClientIp(context);
+                var limit = subject is null ? publicPerMinute : apiPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter((api ? "api:" : "page:") + who, _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
 
             options.OnRejected = async (context, cancellationToken) =>

@@ -96,7 +96,7 @@ public static class WebModule
         }).DisableRateLimiting();
         app.MapOpenApi();
         app.MapAntiforgeryToken();
-        app.MapStaticAssets();
+        app.MapStaticAssets().DisableRateLimiting();
         app.MapRazorComponents<Components.App>();
         app.MapGet("/", () => Results.Redirect("/console")).ExcludeFromDescription();
         return app;

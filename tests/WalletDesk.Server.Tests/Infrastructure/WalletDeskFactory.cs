@@ -48,7 +48,8 @@ public sealed class WalletDeskFactory : WebApplicationFactory<Program>
 
     public string? ConnectionString { get; }
 
-    public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    // Sub-microsecond ticks on purpose: PostgreSQL keeps microseconds, and code must not depend on more.
+    public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
 
     public CapturedLogs Logs { get; } = new();
 

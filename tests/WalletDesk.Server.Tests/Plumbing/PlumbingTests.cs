@@ -93,6 +93,34 @@ public sealed class PlumbingTests(DatabaseFixture fixture) : IClassFixture<Datab
     }
 
     [Fact]
+    public async Task AnonymousApi_Burst_IsRateLimitedPerIp()
+    {
+        await using var app = await WalletDeskFactory.CreateAsync(Providers.Sqlite, new Dictionary<string, string?> { ["RateLimits:PublicPerMinute"] = "5" });
+        var client = app.CreateBrowserClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 7; i++)
+        {
+            statuses.Add((await client.GetAsync("/api/me")).StatusCode);
+        }
+
+        statuses.Take(5).ShouldAllBe(s => s == HttpStatusCode.Unauthorized);
+        statuses.Skip(5).ShouldAllBe(s => s == HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task RejectedCustomerToken_IsAudited()
+    {
+        var app = await fixture.For(Providers.Sqlite);
+        var client = app.CreateClient(new() { HandleCookies = false });
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "eyJhbGciOiJIUzI1NiJ9.e30.forged");
+
+        (await client.GetAsync("/api/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        var rejected = await app.WithDbAsync(db => Task.FromResult(db.AuditEntries.Count(e => e.Action == "customer.token.rejected")));
+        rejected.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
     public async Task Logs_NeverContainPasswordsCodesOrTokens()
     {
         await using var app = await WalletDeskFactory.CreateAsync(Providers.Sqlite, new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Debug" });

@@ -50,10 +50,12 @@ public sealed class AuditService(IDbContextFactory<AppDbContext> contexts, TimeP
                 }
 
                 var head = await db.AuditHeads.SingleOrDefaultAsync(h => h.Id == 1, cancellationToken);
+                var now = time.GetUtcNow();
                 var entry = new AuditEntry
                 {
                     Id = (head?.LastId ?? 0) + 1,
-                    At = time.GetUtcNow(),
+                    // PostgreSQL keeps microseconds; hash exactly what the database will give back.
+                    At = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero),
                     ActorType = auditEvent.ActorType,
                     ActorId = Truncate(auditEvent.ActorId, 64),
                     ActorName = Truncate(auditEvent.ActorName, 128),

@@ -11,7 +11,8 @@ internal sealed class CustomerTokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     CustomerTokenValidator validator,
-    CustomerService customers)
+    CustomerService customers,
+    WalletDesk.Server.Features.Audit.AuditService audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -26,6 +27,10 @@ internal sealed class CustomerTokenAuthenticationHandler(
         if (identity is null)
         {
             Context.Items["auth-error"] = error;
+            // Rejected tokens are audited (the per-IP API rate limit bounds how fast this can grow).
+            await audit.AppendAsync(new WalletDesk.Server.Features.Audit.AuditEvent(
+                "customer.token.rejected", WalletDesk.Server.Features.Audit.AuditOutcomes.Denied, "anonymous",
+                SourceIp: Context.Connection.RemoteIpAddress?.ToString(), Details: error), Context.RequestAborted);
             return AuthenticateResult.Fail(error ?? "The customer token is not valid.");
         }
 

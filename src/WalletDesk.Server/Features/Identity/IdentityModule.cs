@@ -85,6 +85,11 @@ public static class IdentityModule
         var live = sessionId is null ? null : await auth.ValidateSessionAsync(sessionId, context.HttpContext.RequestAborted);
         if (live is not { } found)
         {
+            var audit = context.HttpContext.RequestServices.GetRequiredService<WalletDesk.Server.Features.Audit.AuditService>();
+            await audit.AppendAsync(new WalletDesk.Server.Features.Audit.AuditEvent(
+                "staff.session.rejected", WalletDesk.Server.Features.Audit.AuditOutcomes.Denied, "staff",
+                context.Principal?.FindFirstValue(WalletDeskClaims.Subject), context.Principal?.FindFirstValue(WalletDeskClaims.Name),
+                "staff_session", null, context.HttpContext.Connection.RemoteIpAddress?.ToString(), "session revoked, expired or user disabled"));
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(IdentitySchemes.Console);
             return;
