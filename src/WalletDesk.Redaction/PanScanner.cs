@@ -191,9 +191,10 @@ internal static class PanScanner
         {
             acc.TryAdd(g[cvvGroup].Start, g[cvvGroup].End, Markers.Cvv, RedactionKind.Cvv);
         }
-        else if (lastCluster == m - 1)
+        else
         {
-            var (s, e) = CvvAfterPan.Find(text, runEnd);
+            // From the end of the card, not of the run: in "4111111111111111 12/27 123" the month joins the run.
+            var (s, e) = CvvAfterPan.Find(text, g[lastCluster].End);
             if (s >= 0)
             {
                 acc.TryAdd(s, e, Markers.Cvv, RedactionKind.Cvv);
