@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -13,18 +14,32 @@ public static class Logging
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(options => options.FormatterName = FormatterName);
-        builder.Logging.AddConsoleFormatter<ScrubbingConsoleFormatter, ConsoleFormatterOptions>();
+        builder.Logging.AddConsoleFormatter<ScrubbingConsoleFormatter, WalletDeskLogOptions>(options =>
+            options.Json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase));
         return builder;
     }
 }
 
-internal sealed class ScrubbingConsoleFormatter(IOptionsMonitor<ConsoleFormatterOptions> options, TimeProvider time) : ConsoleFormatter(Logging.FormatterName)
+/// <summary>Console log options; <c>Logging:Format=json</c> writes one JSON object per line for log shippers.</summary>
+public sealed class WalletDeskLogOptions : ConsoleFormatterOptions
+{
+    public bool Json { get; set; }
+}
+
+internal sealed class ScrubbingConsoleFormatter(IOptionsMonitor<WalletDeskLogOptions> options, TimeProvider time) : ConsoleFormatter(Logging.FormatterName)
 {
     public override void Write<TState>(in LogEntry<TState> logEntry, Microsoft.Extensions.Logging.IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
         if (string.IsNullOrEmpty(message) && logEntry.Exception is null)
         {
+            return;
+        }
+
+        var settings = options.CurrentValue;
+        if (settings.Json)
+        {
+            textWriter.WriteLine(ToJson(logEntry, message));
             return;
         }
 
@@ -38,7 +53,7 @@ internal sealed class ScrubbingConsoleFormatter(IOptionsMonitor<ConsoleFormatter
             LogLevel.Critical => "crit",
             _ => "none",
         };
-        var timestamp = options.CurrentValue.TimestampFormat is { } format ? time.GetUtcNow().ToString(format, System.Globalization.CultureInfo.InvariantCulture) : null;
+        var timestamp = settings.TimestampFormat is { } format ? time.GetUtcNow().ToString(format, System.Globalization.CultureInfo.InvariantCulture) : null;
         var line = $"{timestamp}{level}: {logEntry.Category}[{logEntry.EventId.Id}] {message}";
         if (logEntry.Exception is { } ex)
         {
@@ -47,6 +62,43 @@ internal sealed class ScrubbingConsoleFormatter(IOptionsMonitor<ConsoleFormatter
         }
 
         textWriter.WriteLine(LogRedaction.Scrub(line));
+    }
+
+    private string ToJson<TState>(in LogEntry<TState> logEntry, string message)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("time", time.GetUtcNow());
+            json.WriteString("level", logEntry.LogLevel.ToString());
+            json.WriteString("category", logEntry.Category);
+            json.WriteNumber("eventId", logEntry.EventId.Id);
+            json.WriteString("message", LogRedaction.Scrub(message));
+            if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> properties)
+            {
+                json.WriteStartObject("properties");
+                foreach (var (key, value) in properties)
+                {
+                    if (key != "{OriginalFormat}")
+                    {
+                        json.WriteString(key, LogRedaction.Scrub(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+                    }
+                }
+
+                json.WriteEndObject();
+            }
+
+            if (logEntry.Exception is { } ex)
+            {
+                json.WriteString("exception", ex.GetType().FullName);
+                json.WriteString("stack", ex.StackTrace);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
 
