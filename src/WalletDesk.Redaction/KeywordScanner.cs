@@ -108,7 +108,7 @@ internal static class KeywordScanner
             {
                 case Kind.Password:
                 case Kind.Pin:
-                    ReadSecret(span, end, kind == Kind.Pin ? RedactionKind.Pin : RedactionKind.Password, acc);
+                    ReadSecret(span, idx, end, kind == Kind.Pin ? RedactionKind.Pin : RedactionKind.Password, acc);
                     break;
                 case Kind.GenericCode when HasQualifier(span, idx):
                     break;
@@ -362,9 +362,17 @@ internal static class KeywordScanner
         }
     }
 
-    private static void ReadSecret(ReadOnlySpan<char> text, int p, RedactionKind kind, Redactions acc)
+    private static void ReadSecret(ReadOnlySpan<char> text, int keywordStart, int p, RedactionKind kind, Redactions acc)
     {
+        // "Password123!" is a password containing the word, not the word followed by a password.
+        // CJK keywords are exempt: "密码abc123" is normal.
+        if (char.IsAsciiLetter(text[keywordStart]) && p < text.Length && char.IsLetterOrDigit(text[p]))
+        {
+            return;
+        }
+
         var marker = false;
+        var wordMarker = false;
         var start = p;
         while (p < text.Length && p - start <= 16)
         {
@@ -396,6 +404,7 @@ internal static class KeywordScanner
                 }
 
                 marker = true;
+                wordMarker = true;
                 p = e;
                 continue;
             }
@@ -438,6 +447,13 @@ internal static class KeywordScanner
             return;
         }
 
+        // After "is"/"was"/"to" a plain word is usually prose ("your PIN is different from…"). Take it only when it
+        // has a digit or symbol, or ends the clause ("my password is letmein.").
+        if (wordMarker && closeAt <= 0 && IsPlainWord(value) && !EndsClause(text, valueEnd))
+        {
+            return;
+        }
+
         // Without ":", "=", "is" or "是" the word is probably just mentioned ("password reset"); require something
         // that looks like a secret: at least 4 characters including a digit.
         if (!marker && (value.Length < 4 || value.IndexOfAny(Chars.Digits) < 0 || !char.IsLetterOrDigit(value[0])))
@@ -446,6 +462,30 @@ internal static class KeywordScanner
         }
 
         acc.TryAdd(valueStart, valueEnd, Markers.For(kind), kind);
+    }
+
+    private static bool IsPlainWord(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+        {
+            if (!char.IsLetter(c) && c is not ('\'' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool EndsClause(ReadOnlySpan<char> text, int end)
+    {
+        var p = end;
+        while (p < text.Length && text[p] is ' ' or '\t')
+        {
+            p++;
+        }
+
+        return p >= text.Length || text[p] is '.' or ',' or ';' or '!' or '?' or '\r' or '\n' or ')' or '。' or '，' or '；' or '！' or '？' || Chars.IsCjkBoundary(text[p]);
     }
 
     private static char ClosingQuote(char c) => c switch
