@@ -135,6 +135,12 @@ internal static class CredentialScanner
                 continue;
             }
 
+            // "status code: 404", "error code=E42" are diagnostics, not one-time codes.
+            if (text[ks..ke].Equals("code", StringComparison.OrdinalIgnoreCase) && KeywordScanner.HasQualifier(text, ks))
+            {
+                continue;
+            }
+
             var v = d + 1;
             while (v < text.Length && text[v] is ' ' or '\t')
             {

@@ -54,6 +54,7 @@ internal static class KeywordScanner
         "branch", "tracking", "currency", "bank", "qr", "source", "dial", "region", "city", "station", "airport", "tax",
         "sku", "store", "shop", "merchant", "event", "program", "gift", "voucher", "dress", "color", "colour", "bar",
         "mcc", "iso", "language", "return", "result", "fault", "failure", "decline", "declined", "bug", "sample", "example",
+        "exception", "hash",
     ];
 
     private static readonly string[] DigitGapWords =
@@ -171,7 +172,7 @@ internal static class KeywordScanner
         return false;
     }
 
-    private static bool HasQualifier(ReadOnlySpan<char> text, int idx)
+    internal static bool HasQualifier(ReadOnlySpan<char> text, int idx)
     {
         var p = idx;
         while (p > 0 && text[p - 1] is ' ' or '-' or '_')

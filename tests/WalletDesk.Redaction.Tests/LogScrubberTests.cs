@@ -27,6 +27,8 @@ public class LogScrubberTests
     [InlineData("Ticket 1234 assigned to agent 7 at 2026-11-22T13:45:01Z")]
     [InlineData("Connection id \"0HN8ABC\" started; https://walletdesk.example.com/api/health")]
     [InlineData("key rotation scheduled")]
+    [InlineData("upstream returned status code: 404 after 3 retries")]
+    [InlineData("wallet gateway error code=E4102")]
     public void Scrub_OrdinaryLogLine_IsUnchanged(string line) => LogScrubber.Scrub(line).ShouldBeSameAs(line);
 
     [Fact]
