@@ -2,6 +2,7 @@ using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Infrastructure;
 
 namespace WalletDesk.Cli;
@@ -18,6 +19,7 @@ internal static class CliHost
             .AddWalletDeskData()
             .AddAudit()
             .AddStaffIdentity()
+            .AddWallet()
             .AddDemoData();
         return builder.Build();
     }

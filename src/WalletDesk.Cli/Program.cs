@@ -12,6 +12,7 @@ root.Add(AssistantCommands.Create());
 
 var bench = new Command("bench", "Benchmarks; each prints its figures next to a baseline measured in the same run.");
 bench.Add(AssistantBench.CreateBench());
+bench.Add(WalletBench.Create());
 root.Add(bench);
 
 return await root.Parse(args).InvokeAsync();

@@ -3,6 +3,7 @@ using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.Services
     .AddWalletDeskData()
     .AddAudit()
     .AddStaffIdentity()
+    .AddWallet()
     .AddDemoData();
 
 var app = builder.Build();
@@ -20,6 +22,7 @@ app.UseWalletDeskWeb();
 app.MapWalletDeskPlumbing();
 app.MapIdentity();
 app.MapAudit();
+app.MapWallet();
 
 return await app.RunWalletDeskAsync();
 

@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Customers;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Wallet;
+using WalletDesk.Server.Features.Wallet.Ledger;
 
 namespace WalletDesk.Server.Data;
 
@@ -16,6 +18,19 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
     public DbSet<SystemSetting> SystemSettings => Set<SystemSetting>();
     public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<RefAccount> WalletAccounts => Set<RefAccount>();
+    public DbSet<RefDevice> WalletDevices => Set<RefDevice>();
+    public DbSet<RefFundingSource> WalletFundingSources => Set<RefFundingSource>();
+    public DbSet<LedgerBook> WalletBooks => Set<LedgerBook>();
+    public DbSet<LedgerTransaction> WalletTransactions => Set<LedgerTransaction>();
+    public DbSet<JournalEntry> WalletJournal => Set<JournalEntry>();
+    public DbSet<RefSecurityEvent> WalletSecurityEvents => Set<RefSecurityEvent>();
+    public DbSet<RefStepUpChallenge> WalletStepUpChallenges => Set<RefStepUpChallenge>();
+    public DbSet<RefDevicePush> WalletDevicePushes => Set<RefDevicePush>();
+    public DbSet<RefActionRecord> WalletRefActions => Set<RefActionRecord>();
+    public DbSet<SupportAction> WalletSupportActions => Set<SupportAction>();
+    public DbSet<CustomerTimelineEntry> CustomerTimeline => Set<CustomerTimelineEntry>();
+    public DbSet<CustomerNotification> CustomerNotifications => Set<CustomerNotification>();
 
     public abstract bool IsSqlite { get; }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Wallet;
 
 namespace WalletDesk.Server.Features.Demo;
 
@@ -8,7 +9,7 @@ namespace WalletDesk.Server.Features.Demo;
 public sealed record DemoSignIn(string UserName, string Role, string Password);
 
 /// <summary>Seeds the demo operator and staff once; a second start finds the marker and does nothing.</summary>
-public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory)
+public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory, WalletDemoSeeder wallets)
 {
     public const string SeedMarkerKey = "demo.seeded";
     public const string DemoPassword = "walletdesk-demo";
@@ -45,6 +46,8 @@ public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory)
                 await directory.CreateAsync(userName, $"{userName}@demo-wallet.example", displayName, role, DemoPassword, actor: null, cancellationToken);
             }
         }
+
+        await wallets.SeedAsync(ct: cancellationToken);
 
         // The marker goes last so an interrupted seed is completed on the next start.
         db.SystemSettings.Add(new SystemSetting { Key = SeedMarkerKey, Value = "1" });
