@@ -3,6 +3,7 @@ using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Wallet;
+using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Infrastructure;
 
 namespace WalletDesk.Cli;
@@ -20,6 +21,7 @@ internal static class CliHost
             .AddAudit()
             .AddStaffIdentity()
             .AddWallet()
+            .AddTickets()
             .AddDemoData();
         return builder.Build();
     }

@@ -4,6 +4,7 @@ using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Wallet;
+using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.Services
     .AddAudit()
     .AddStaffIdentity()
     .AddWallet()
+    .AddTickets()
     .AddDemoData();
 
 var app = builder.Build();
@@ -23,6 +25,7 @@ app.MapWalletDeskPlumbing();
 app.MapIdentity();
 app.MapAudit();
 app.MapWallet();
+app.MapTickets();
 
 return await app.RunWalletDeskAsync();
 

@@ -4,6 +4,7 @@ using WalletDesk.Server.Features.Customers;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Features.Wallet.Ledger;
+using WalletDesk.Server.Features.Tickets;
 
 namespace WalletDesk.Server.Data;
 
@@ -31,6 +32,12 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<SupportAction> WalletSupportActions => Set<SupportAction>();
     public DbSet<CustomerTimelineEntry> CustomerTimeline => Set<CustomerTimelineEntry>();
     public DbSet<CustomerNotification> CustomerNotifications => Set<CustomerNotification>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
+    public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
+    public DbSet<TicketTransactionLink> TicketTransactionLinks => Set<TicketTransactionLink>();
+    public DbSet<TicketCategory> TicketCategories => Set<TicketCategory>();
+    public DbSet<PriorityRule> PriorityRules => Set<PriorityRule>();
 
     public abstract bool IsSqlite { get; }
 

@@ -31,9 +31,14 @@ public sealed class DatabaseInitializer(
                 }
             }
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException
+            || (ex is InvalidOperationException && ex.InnerException is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException))
         {
             return $"Cannot reach the {provider} database at {connection.Describe()}: {FirstLine(ex)}";
+        }
+        catch (InvalidOperationException ex)
+        {
+            return $"Cannot prepare the {provider} database at {connection.Describe()}: {FirstLine(ex)}";
         }
 
         logger.LogInformation("Database ready ({Provider})", provider);

@@ -110,6 +110,26 @@ public sealed class WalletDeskFactory : WebApplicationFactory<Program>
         return new TestStaff(user.Id, userName, password, role, secret, []);
     }
 
+    /// <summary>A wallet customer signed in through a customer token, as the wallet app would present them.</summary>
+    public async Task<TestCustomer> CreateCustomerAsync(string? name = null, string locale = "en")
+    {
+        var sub = "cust_" + Guid.NewGuid().ToString("N")[..12];
+        var token = Services.GetRequiredService<CustomerTokenValidator>().MintForDemo(sub, name ?? "Test Customer", TimeSpan.FromMinutes(30), locale);
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var me = await (await client.GetAsync("/api/me")).ReadAsAsync<CustomerMeResponse>();
+        return new TestCustomer(me.Id, sub, client);
+    }
+
+    /// <summary>The same customer with a freshly minted token (after the clock moved past the old one's expiry).</summary>
+    public TestCustomer CustomerAgain(TestCustomer customer)
+    {
+        var token = Services.GetRequiredService<CustomerTokenValidator>().MintForDemo(customer.ExternalId, null, TimeSpan.FromMinutes(30));
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return customer with { Client = client };
+    }
+
     public string CurrentTotp(TestStaff staff) => Totp.Compute(staff.TotpSecret!, Totp.StepAt(Clock.GetUtcNow()));
 
     /// <summary>Signs in through the console forms (password, then the code when enrolled) and returns the cookie-carrying client.</summary>
@@ -148,6 +168,8 @@ public sealed class WalletDeskFactory : WebApplicationFactory<Program>
         }
     }
 }
+
+public sealed record TestCustomer(Guid Id, string ExternalId, HttpClient Client);
 
 public sealed record TestStaff(Guid Id, string UserName, string Password, string Role, byte[]? TotpSecret, IReadOnlyList<string> RecoveryCodes);
 

@@ -19,6 +19,13 @@ internal static class MigrationColumns
             ? table.Column<long>(type: "INTEGER", nullable: nullable)
             : table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: nullable);
 
+    /// <summary>Store types for <c>InsertData</c> (hand-written migrations have no target model to infer them from).</summary>
+    public static string TextType(this MigrationBuilder migrationBuilder) => migrationBuilder.IsSqlite() ? "TEXT" : "text";
+
+    public static string IntType(this MigrationBuilder migrationBuilder) => migrationBuilder.IsSqlite() ? "INTEGER" : "integer";
+
+    public static string BoolType(this MigrationBuilder migrationBuilder) => migrationBuilder.IsSqlite() ? "INTEGER" : "boolean";
+
     /// <summary>An auto-incrementing 64-bit key on either provider.</summary>
     public static OperationBuilder<AddColumnOperation> Identity(this ColumnsBuilder table, MigrationBuilder migrationBuilder) =>
         migrationBuilder.IsSqlite()
