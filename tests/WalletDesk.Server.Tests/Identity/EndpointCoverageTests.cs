@@ -11,6 +11,7 @@ public sealed class EndpointCoverageTests(DatabaseFixture fixture) : IClassFixtu
     private static readonly string[] PublicRoutes =
     [
         "/health/live", "/health/ready", "/openapi/{documentName}.json", "/", "/console/sign-in", "/console/sign-in/two-factor", "/console/denied",
+        "/api/ticket-categories",
     ];
 
     [Fact]
