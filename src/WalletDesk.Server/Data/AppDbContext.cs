@@ -38,6 +38,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<TicketTransactionLink> TicketTransactionLinks => Set<TicketTransactionLink>();
     public DbSet<TicketCategory> TicketCategories => Set<TicketCategory>();
     public DbSet<PriorityRule> PriorityRules => Set<PriorityRule>();
+    public DbSet<Macro> Macros => Set<Macro>();
 
     public abstract bool IsSqlite { get; }
 

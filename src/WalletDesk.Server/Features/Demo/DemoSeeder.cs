@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Features.Wallet;
 
 namespace WalletDesk.Server.Features.Demo;
@@ -9,7 +10,7 @@ namespace WalletDesk.Server.Features.Demo;
 public sealed record DemoSignIn(string UserName, string Role, string Password);
 
 /// <summary>Seeds the demo operator and staff once; a second start finds the marker and does nothing.</summary>
-public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory, WalletDemoSeeder wallets)
+public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory, WalletDemoSeeder wallets, TicketDemoSeeder tickets)
 {
     public const string SeedMarkerKey = "demo.seeded";
     public const string DemoPassword = "walletdesk-demo";
@@ -48,6 +49,7 @@ public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory,
         }
 
         await wallets.SeedAsync(ct: cancellationToken);
+        await tickets.SeedAsync(ct: cancellationToken);
 
         // The marker goes last so an interrupted seed is completed on the next start.
         db.SystemSettings.Add(new SystemSetting { Key = SeedMarkerKey, Value = "1" });

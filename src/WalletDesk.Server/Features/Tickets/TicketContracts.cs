@@ -62,3 +62,12 @@ public sealed record CustomerTicketResponse(long Id, string Subject, string Stat
 
 /// <summary>A customer's ticket in their list.</summary>
 public sealed record CustomerTicketSummaryResponse(long Id, string Subject, string Status, string StatusText, DateTimeOffset UpdatedAt);
+
+/// <summary>Create or change a macro. Bodies may use only the listed placeholders, e.g. <c>{{customer.name}}</c>, <c>{{transaction.explanation}}</c>.</summary>
+public sealed record MacroRequest(string? Name, string? BodyEn, string? BodyZh, string? SetStatus, string? AddTags);
+
+/// <summary>A macro.</summary>
+public sealed record MacroResponse(int Id, string Name, string BodyEn, string BodyZh, string? SetStatus, string? AddTags);
+
+/// <summary>A macro filled in for one ticket, in the ticket's language, ready to edit and send.</summary>
+public sealed record RenderedMacroResponse(string Body, string? SetStatus, IReadOnlyList<string> AddTags);

@@ -24,6 +24,13 @@ internal static class TicketEndpoints
         staff.MapPost("/{id:long}/transactions", LinkTransaction).RequireStaff(StaffRoles.Agent, ApiScopes.TicketsWrite);
         staff.MapPost("/bulk", BulkUpdate).RequireStaff(StaffRoles.Agent, ApiScopes.TicketsWrite);
 
+        var macros = app.MapGroup("/api/macros").WithTags("Macros");
+        macros.MapGet("/", ListMacros).RequireStaff(StaffRoles.Agent, ApiScopes.TicketsRead);
+        macros.MapPost("/", CreateMacro).RequireStaff(StaffRoles.Supervisor, ApiScopes.TicketsWrite);
+        macros.MapPut("/{id:int}", UpdateMacro).RequireStaff(StaffRoles.Supervisor, ApiScopes.TicketsWrite);
+        macros.MapDelete("/{id:int}", DeleteMacro).RequireStaff(StaffRoles.Supervisor, ApiScopes.TicketsWrite);
+        staff.MapPost("/{id:long}/macros/{macroId:int}/render", RenderMacro).RequireStaff(StaffRoles.Agent, ApiScopes.TicketsRead);
+
         var mine = app.MapGroup("/api/me/tickets").WithTags("Customer tickets").RequireAuthorization(StaffPolicies.Customer);
         mine.MapGet("/", ListMyTickets);
         mine.MapPost("/", CreateMyTicket);
@@ -113,6 +120,97 @@ internal static class TicketEndpoints
             var count = await tickets.BulkUpdateAsync(request.TicketIds ?? [], new TicketChanges(request.Status, request.Priority, request.AssigneeId, request.Unassign, AddTags: request.AddTags), Agent(user), ct);
             return TypedResults.Ok(new { updated = count });
         });
+
+    private static async Task<IResult> ListMacros(AppDbContext db, CancellationToken ct) =>
+        TypedResults.Ok((await db.Macros.AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.Name).ToListAsync(ct)).Select(ToResponse).ToList());
+
+    private static async Task<IResult> CreateMacro(MacroRequest request, AppDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (ValidateMacro(request) is { } problem)
+        {
+            return problem;
+        }
+
+        var next = (await db.Macros.MaxAsync(m => (int?)m.Id, ct) ?? 0) + 1;
+        var macro = new Macro { Id = next, Name = request.Name!.Trim(), BodyEn = request.BodyEn!, BodyZh = request.BodyZh!, SetStatus = request.SetStatus, AddTags = request.AddTags, UpdatedAt = time.GetUtcNow() };
+        db.Macros.Add(macro);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/macros/{macro.Id}", ToResponse(macro));
+    }
+
+    private static async Task<IResult> UpdateMacro(int id, MacroRequest request, AppDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var macro = await db.Macros.SingleOrDefaultAsync(m => m.Id == id && m.IsActive, ct);
+        if (macro is null)
+        {
+            return Problems.NotFound("The macro");
+        }
+
+        if (ValidateMacro(request) is { } problem)
+        {
+            return problem;
+        }
+
+        (macro.Name, macro.BodyEn, macro.BodyZh, macro.SetStatus, macro.AddTags, macro.UpdatedAt) = (request.Name!.Trim(), request.BodyEn!, request.BodyZh!, request.SetStatus, request.AddTags, time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(ToResponse(macro));
+    }
+
+    private static async Task<IResult> DeleteMacro(int id, AppDbContext db, CancellationToken ct)
+    {
+        var macro = await db.Macros.SingleOrDefaultAsync(m => m.Id == id && m.IsActive, ct);
+        if (macro is null)
+        {
+            return Problems.NotFound("The macro");
+        }
+
+        macro.IsActive = false;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> RenderMacro(long id, int macroId, AppDbContext db, MacroRenderer renderer, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var ticket = await db.Tickets.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
+        var macro = await db.Macros.AsNoTracking().SingleOrDefaultAsync(m => m.Id == macroId && m.IsActive, ct);
+        if (ticket is null || macro is null)
+        {
+            return Problems.NotFound(ticket is null ? "The ticket" : "The macro");
+        }
+
+        var body = await renderer.RenderAsync(macro, ticket, user.StaffId(), ct);
+        return TypedResults.Ok(new RenderedMacroResponse(TicketIntake.Outbound(body).Text, macro.SetStatus, macro.AddTags?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []));
+    }
+
+    private static IResult? ValidateMacro(MacroRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 120)
+        {
+            return Problems.Validation("name", "Give the macro a name of 1 to 120 characters.");
+        }
+
+        foreach (var (field, body) in new[] { ("bodyEn", request.BodyEn), ("bodyZh", request.BodyZh) })
+        {
+            if (string.IsNullOrWhiteSpace(body) || body.Length > 5000)
+            {
+                return Problems.Validation(field, "Write the reply (1 to 5,000 characters) in both languages.");
+            }
+
+            if (MacroRenderer.Validate(body) is { } error)
+            {
+                return Problems.Validation(field, error);
+            }
+        }
+
+        if (request.SetStatus is not null && (!TicketStatuses.IsKnown(request.SetStatus) || request.SetStatus == TicketStatuses.New))
+        {
+            return Problems.Validation("setStatus", "Unknown status.");
+        }
+
+        return request.AddTags is { Length: > 200 } ? Problems.Validation("addTags", "Tags are limited to 200 characters.") : null;
+    }
+
+    private static MacroResponse ToResponse(Macro m) => new(m.Id, m.Name, m.BodyEn, m.BodyZh, m.SetStatus, m.AddTags);
 
     private static async Task<IResult> ListMyTickets(AppDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {

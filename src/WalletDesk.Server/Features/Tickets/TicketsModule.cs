@@ -7,6 +7,9 @@ public static class TicketsModule
         services.AddOptions<TicketOptions>().BindConfiguration(TicketOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<TicketService>();
         services.AddScoped<TicketQuery>();
+        services.AddScoped<MacroRenderer>();
+        services.AddSingleton<TicketPresence>();
+        services.AddScoped<TicketDemoSeeder>();
         return services;
     }
 

@@ -1,0 +1,43 @@
+// Keyboard shortcuts for the agent console. Loaded as a file (CSP script-src 'self'); no inline handlers.
+(() => {
+  let pendingG = false;
+  let selected = -1;
+  const typing = (el) => el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  const rows = () => Array.from(document.querySelectorAll("[data-shortcut-list] tbody tr[data-href]"));
+  const mark = (list) => list.forEach((row, i) => row.classList.toggle("selected", i === selected));
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) {
+      return;
+    }
+    const key = event.key;
+    if (pendingG) {
+      pendingG = false;
+      if (key === "i") { location.href = "/console/tickets"; }
+      if (key === "m") { location.href = "/console/tickets?view=mine"; }
+      if (key === "u") { location.href = "/console/tickets?view=unassigned"; }
+      return;
+    }
+    if (key === "g") { pendingG = true; return; }
+    if (key === "/") {
+      const search = document.querySelector("[data-shortcut=search]");
+      if (search) { event.preventDefault(); search.focus(); }
+      return;
+    }
+    if (key === "r" || key === "n") {
+      const reply = document.querySelector("[data-shortcut=reply]");
+      if (reply) {
+        event.preventDefault();
+        const note = document.querySelector("[data-shortcut=note]");
+        if (note) { note.checked = key === "n"; }
+        reply.focus();
+      }
+      return;
+    }
+    const list = rows();
+    if (list.length === 0) { return; }
+    if (key === "j") { selected = Math.min(list.length - 1, selected + 1); mark(list); list[selected].scrollIntoView({ block: "nearest" }); }
+    if (key === "k") { selected = Math.max(0, selected - 1); mark(list); list[selected].scrollIntoView({ block: "nearest" }); }
+    if (key === "Enter" && selected >= 0) { location.href = list[selected].dataset.href; }
+  });
+})();
