@@ -4,6 +4,7 @@ using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Wallet;
+using WalletDesk.Server.Features.Portal;
 using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Infrastructure;
 
@@ -26,6 +27,7 @@ app.MapIdentity();
 app.MapAudit();
 app.MapWallet();
 app.MapTickets();
+app.MapPortal();
 
 return await app.RunWalletDeskAsync();
 

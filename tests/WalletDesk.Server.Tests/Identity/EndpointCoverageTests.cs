@@ -11,7 +11,7 @@ public sealed class EndpointCoverageTests(DatabaseFixture fixture) : IClassFixtu
     private static readonly string[] PublicRoutes =
     [
         "/health/live", "/health/ready", "/openapi/{documentName}.json", "/", "/console/sign-in", "/console/sign-in/two-factor", "/console/denied",
-        "/api/ticket-categories",
+        "/api/ticket-categories", "/portal/session", "/portal/sign-out", "/portal/signed-out",
     ];
 
     [Fact]
@@ -22,7 +22,7 @@ public sealed class EndpointCoverageTests(DatabaseFixture fixture) : IClassFixtu
         endpoints.Count.ShouldBeGreaterThan(10);
 
         var unprotected = endpoints
-            .Where(e => e.RoutePattern.RawText is { } route && (route.StartsWith("/api", StringComparison.Ordinal) || route.StartsWith("/console", StringComparison.Ordinal) || route.StartsWith("/hubs", StringComparison.Ordinal)))
+            .Where(e => e.RoutePattern.RawText is { } route && (route.StartsWith("/api", StringComparison.Ordinal) || route.StartsWith("/console", StringComparison.Ordinal) || route.StartsWith("/hubs", StringComparison.Ordinal) || route.StartsWith("/portal", StringComparison.Ordinal)))
             .Where(e => e.Metadata.GetMetadata<IAuthorizeData>() is null && e.Metadata.GetMetadata<AuthorizationPolicy>() is null)
             .Select(e => e.RoutePattern.RawText!)
             .Where(route => !PublicRoutes.Contains(route))

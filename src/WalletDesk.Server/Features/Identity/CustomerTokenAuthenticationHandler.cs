@@ -35,17 +35,7 @@ internal sealed class CustomerTokenAuthenticationHandler(
         }
 
         var customer = await customers.GetOrCreateFromTokenAsync(identity, Context.RequestAborted);
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(
-            [
-                new Claim(WalletDeskClaims.Subject, identity.ExternalId),
-                new Claim(WalletDeskClaims.ExternalId, identity.ExternalId),
-                new Claim(WalletDeskClaims.CustomerId, customer.Id.ToString()),
-                new Claim(WalletDeskClaims.Name, customer.DisplayName),
-                new Claim(WalletDeskClaims.AuthMethod, WalletDeskClaims.MethodCustomerToken),
-            ],
-            Scheme.Name,
-            WalletDeskClaims.Name,
-            WalletDeskClaims.Role));
+        var principal = WalletDeskClaims.ForCustomer(customer, Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 

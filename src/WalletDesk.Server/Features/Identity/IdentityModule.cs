@@ -46,6 +46,18 @@ public static class IdentityModule
                 options.ExpireTimeSpan = TimeSpan.FromMinutes(5);
                 options.SlidingExpiration = false;
             })
+            .AddCookie(IdentitySchemes.CustomerPortal, options =>
+            {
+                options.Cookie.Name = "wd.portal";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.LoginPath = "/portal/signed-out";
+                options.AccessDeniedPath = "/portal/signed-out";
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(60);
+                options.SlidingExpiration = false;
+                options.Events = new CookieAuthenticationEvents { OnValidatePrincipal = ValidatePortalCustomerAsync };
+            })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(IdentitySchemes.ApiToken, null)
             .AddScheme<AuthenticationSchemeOptions, CustomerTokenAuthenticationHandler>(IdentitySchemes.CustomerToken, null);
 
@@ -72,7 +84,7 @@ public static class IdentityModule
         var bearer = BearerToken.From(context.Request);
         if (bearer is null)
         {
-            return IdentitySchemes.Console;
+            return context.Request.Path.StartsWithSegments("/portal") ? IdentitySchemes.CustomerPortal : IdentitySchemes.Console;
         }
 
         return bearer.StartsWith(ApiTokenService.TokenPrefix, StringComparison.Ordinal) ? IdentitySchemes.ApiToken : IdentitySchemes.CustomerToken;
@@ -97,6 +109,18 @@ public static class IdentityModule
 
         // Role changes and 2FA resets take effect on the next request, not the next sign-in.
         context.ReplacePrincipal(WalletDeskClaims.ForStaff(found.User, found.Session));
+    }
+
+    private static async Task ValidatePortalCustomerAsync(CookieValidatePrincipalContext context)
+    {
+        // An erased or removed customer's portal session ends at once.
+        var id = context.Principal?.CustomerIdOf();
+        var db = context.HttpContext.RequestServices.GetRequiredService<WalletDesk.Server.Data.AppDbContext>();
+        if (id is null || !await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Customers, c => c.Id == id, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(IdentitySchemes.CustomerPortal);
+        }
     }
 
     private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -36,6 +36,18 @@ public static class WalletDeskClaims
         principal.FindFirstValue(Role) ?? "",
         http?.Connection.RemoteIpAddress?.ToString());
 
+    public static ClaimsPrincipal ForCustomer(WalletDesk.Server.Features.Customers.Customer customer, string scheme) => new(new ClaimsIdentity(
+        [
+            new Claim(Subject, customer.ExternalId),
+            new Claim(ExternalId, customer.ExternalId),
+            new Claim(CustomerId, customer.Id.ToString()),
+            new Claim(Name, customer.DisplayName),
+            new Claim(AuthMethod, MethodCustomerToken),
+        ],
+        scheme,
+        Name,
+        Role));
+
     public static ClaimsPrincipal ForStaff(StaffUser user, StaffSession session) => new(new ClaimsIdentity(
         [
             new Claim(Subject, user.Id.ToString()),
@@ -58,4 +70,7 @@ public static class IdentitySchemes
     public const string TwoFactorPending = "Console.TwoFactor";
     public const string ApiToken = "ApiToken";
     public const string CustomerToken = "CustomerToken";
+
+    /// <summary>The customer portal's cookie, issued in exchange for a customer token.</summary>
+    public const string CustomerPortal = "CustomerPortal";
 }

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Authentication;
+using WalletDesk.Server.Features.Customers;
+using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Infrastructure;
+
+namespace WalletDesk.Server.Features.Portal;
+
+/// <summary>
+/// The customer portal's front door: the wallet app opens <c>/portal/session?token=…</c> in a web view; the token is
+/// checked once and swapped for a short HttpOnly cookie, and the address bar loses the token at the next redirect.
+/// </summary>
+public static class PortalModule
+{
+    public static IEndpointRouteBuilder MapPortal(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/portal/session", StartSession).AllowAnonymous().RequireRateLimiting(RateLimits.Public).ExcludeFromDescription();
+        app.MapPost("/portal/sign-out", SignOut).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> StartSession(HttpContext http, CustomerTokenValidator validator, CustomerService customers, string? token, string? next)
+    {
+        var (identity, error) = token is null ? (null, "No token was given.") : await validator.ValidateAsync(token);
+        if (identity is null)
+        {
+            return TypedResults.Redirect("/portal/signed-out?reason=" + Uri.EscapeDataString(error ?? "invalid"));
+        }
+
+        var customer = await customers.GetOrCreateFromTokenAsync(identity, http.RequestAborted);
+        await http.SignInAsync(IdentitySchemes.CustomerPortal, WalletDeskClaims.ForCustomer(customer, IdentitySchemes.CustomerPortal));
+        var target = next is not null && next.StartsWith("/portal", StringComparison.Ordinal) && !next.StartsWith("//", StringComparison.Ordinal) && !next.Contains('\\', StringComparison.Ordinal) ? next : "/portal";
+        return TypedResults.Redirect(target);
+    }
+
+    private static async Task<IResult> SignOut(HttpContext http, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return TypedResults.Problem(title: "Invalid form", detail: "Reload the page and try again.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        await http.SignOutAsync(IdentitySchemes.CustomerPortal);
+        return TypedResults.Redirect("/portal/signed-out");
+    }
+}
