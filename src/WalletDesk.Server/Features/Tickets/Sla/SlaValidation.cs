@@ -78,15 +78,17 @@ internal static class ClockTime
         return (start, end);
     }
 
-    /// <summary>Adds an error for each pair of intervals that overlap (touching is fine).</summary>
+    /// <summary>Adds an error for each pair of intervals that overlap (touching is fine), on the one listed later.</summary>
     public static void CheckOverlaps(IEnumerable<(string Path, TimeSpan From, TimeSpan To)> ranges, List<SlaValidationError> errors)
     {
-        var sorted = ranges.OrderBy(r => r.From).ToList();
+        var sorted = ranges.Select((r, position) => (r.Path, r.From, r.To, Position: position)).OrderBy(r => r.From).ToList();
         for (var i = 1; i < sorted.Count; i++)
         {
-            if (sorted[i].From < sorted[i - 1].To)
+            var (earlier, later) = (sorted[i - 1], sorted[i]);
+            if (later.From < earlier.To)
             {
-                errors.Add(new(sorted[i].Path, $"overlaps {sorted[i - 1].Path} ({Format(sorted[i - 1].From)}-{Format(sorted[i - 1].To)})."));
+                var (reported, other) = later.Position > earlier.Position ? (later, earlier) : (earlier, later);
+                errors.Add(new(reported.Path, $"overlaps {other.Path} ({Format(other.From)}-{Format(other.To)})."));
             }
         }
     }
