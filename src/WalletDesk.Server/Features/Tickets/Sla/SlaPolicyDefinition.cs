@@ -146,7 +146,7 @@ public sealed record SlaWarningRule(double? AtFractionElapsed = null, TimeSpan? 
         var threshold = budget;
         if (AtFractionElapsed is { } fraction)
         {
-            threshold = TimeSpan.FromTicks((long)(budget.Ticks * fraction));
+            threshold = TimeSpan.FromTicks((long)Math.Round(budget.Ticks * fraction));
         }
 
         if (BeforeBreach is { } before && budget - before < threshold)
