@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Features.Tickets.Sla;
 
 namespace WalletDesk.Server.Tests.Tickets.Sla;
@@ -98,7 +99,7 @@ public sealed class SlaDefinitionTests
     public void PolicyDefinition_RoundTripsThroughJson_WithSnakeCaseEnums()
     {
         var json = JsonSerializer.Serialize(DefaultSlaPolicies.Standard, Json);
-        json.ShouldContain("\"channels\":[\"chat\"]");
+        json.ShouldContain("\"channels\":[\"chat\",\"in_app\"]");
         json.ShouldContain("\"metric\":\"first_response\"");
         json.ShouldContain("\"kind\":\"raise_priority\"");
         json.ShouldContain("\"businessTime\":\"00:15:00\"");
@@ -176,17 +177,33 @@ public sealed class SlaDefinitionTests
         (SlaTarget Target, string Calendar) First(SlaPriority priority, SlaChannel channel)
         {
             var resolved = standard.TargetFor(SlaMetric.FirstResponse, priority, channel)!;
+            var next = standard.TargetFor(SlaMetric.NextResponse, priority, channel)!;
+            (next.Target, next.Calendar.Id).ShouldBe((resolved.Target, resolved.Calendar.Id), "next response mirrors first response");
             return (resolved.Target, resolved.Calendar.Id);
         }
 
         First(SlaPriority.Normal, SlaChannel.Chat).ShouldBe((SlaTarget.Minutes(2), "24x7"));
-        First(SlaPriority.Urgent, SlaChannel.Chat).ShouldBe((SlaTarget.Minutes(2), "24x7"));
         First(SlaPriority.Normal, SlaChannel.Email).ShouldBe((SlaTarget.Hours(4), "24x7"));
         First(SlaPriority.Normal, SlaChannel.Phone).ShouldBe((SlaTarget.Hours(1), "cn-office"));
         First(SlaPriority.Low, SlaChannel.Web).ShouldBe((SlaTarget.Hours(8), "cn-office"));
-        foreach (var channel in new[] { SlaChannel.Web, SlaChannel.Email, SlaChannel.Phone, SlaChannel.InApp, SlaChannel.Social })
+
+        // Every channel and priority tracks exactly the time the help centre publishes for it.
+        foreach (var priority in Enum.GetValues<SlaPriority>())
         {
-            First(SlaPriority.Urgent, channel).ShouldBe((SlaTarget.Minutes(15), "24x7"));
+            foreach (var channel in Enum.GetValues<SlaChannel>())
+            {
+                var published = PublishedResponseTimes.For(SlaVocabulary.ToTicketChannel(channel), SlaVocabulary.ToTicketPriority(priority), "en");
+                (SlaTarget, string) expected = published switch
+                {
+                    _ when published.Contains("15 minutes") => (SlaTarget.Minutes(15), "24x7"),
+                    _ when published.Contains("2 minutes, 24/7") => (SlaTarget.Minutes(2), "24x7"),
+                    _ when published.Contains("4 hours, 24/7") => (SlaTarget.Hours(4), "24x7"),
+                    _ when published.Contains("1 business hour (Mon–Fri 09:00–18:00)") => (SlaTarget.Hours(1), "cn-office"),
+                    _ when published.Contains("8 business hours") => (SlaTarget.Hours(8), "cn-office"),
+                    _ => throw new InvalidOperationException($"Unrecognised published time: {published}"),
+                };
+                First(priority, channel).ShouldBe(expected, $"{priority} {channel}: \"{published}\"");
+            }
         }
 
         var office = calendars.Single(c => c.Id == "cn-office");
@@ -215,5 +232,15 @@ public sealed class SlaDefinitionTests
         SlaAction.RaisePriority().RaisedFrom(SlaPriority.Urgent).ShouldBe(SlaPriority.Urgent);
         SlaAction.RaisePriority(SlaPriority.Urgent).RaisedFrom(SlaPriority.Low).ShouldBe(SlaPriority.Urgent);
         SlaAction.RaisePriority(SlaPriority.Normal).RaisedFrom(SlaPriority.High).ShouldBe(SlaPriority.High);
+    }
+
+    [Fact]
+    public void Vocabulary_MapsEveryTicketStringBothWays()
+    {
+        TicketPriorities.All.Select(SlaVocabulary.Priority).Select(SlaVocabulary.ToTicketPriority).ShouldBe(TicketPriorities.All);
+        TicketChannels.All.Select(SlaVocabulary.Channel).Select(SlaVocabulary.ToTicketChannel).ShouldBe(TicketChannels.All);
+        TicketStatuses.All.Select(SlaVocabulary.Status).ShouldBe(Enum.GetValues<SlaTicketStatus>());
+        SlaVocabulary.Status(TicketStatuses.OnHold).ShouldBe(SlaTicketStatus.OnHoldThirdParty);
+        Should.Throw<ArgumentOutOfRangeException>(() => SlaVocabulary.Channel("fax"));
     }
 }

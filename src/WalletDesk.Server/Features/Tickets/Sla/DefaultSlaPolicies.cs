@@ -39,10 +39,9 @@ public static class DefaultSlaPolicies
     };
 
     /// <summary>
-    /// First and next response by channel (first match wins, so the strictest promise comes first): chat 2 minutes
-    /// 24/7; urgent (security and fraud) 15 minutes on every other channel 24/7; email 4 hours 24/7; phone callback
-    /// 1 business hour; help-centre web form (and in-app and social, which have no published time) 8 business hours.
-    /// Resolution targets are internal, not published.
+    /// First and next response as published (first match wins): urgent (security and fraud) 15 minutes on every
+    /// channel 24/7; live chat and in-app 2 minutes 24/7; email 4 hours 24/7; phone callback 1 business hour;
+    /// help-centre web form and social 8 business hours. Resolution targets are internal, not published.
     /// </summary>
     public static SlaPolicyDefinition Standard { get; } = new()
     {
@@ -69,7 +68,7 @@ public static class DefaultSlaPolicies
                 On = SlaTrigger.Breach,
                 Priorities = [SlaPriority.Urgent],
                 Metrics = [SlaMetric.FirstResponse, SlaMetric.NextResponse],
-                Actions = [SlaAction.Reassign("security-oncall"), SlaAction.Notify("security_lead")],
+                Actions = [SlaAction.Reassign("security"), SlaAction.Notify("group_lead")],
             },
             new SlaEscalationRule
             {
@@ -90,10 +89,11 @@ public static class DefaultSlaPolicies
     public static IReadOnlyList<BusinessCalendar> Calendars() =>
         [BusinessCalendar.Create(AlwaysOpenCalendar), BusinessCalendar.Create(OfficeCalendar)];
 
+    // Same order as PublishedResponseTimes.For, so the clock promises what the customer is told: urgent first on every channel.
     private static IEnumerable<SlaTargetRule> ResponseRules(SlaMetric metric) =>
     [
-        new SlaTargetRule { Metric = metric, Channels = [SlaChannel.Chat], Target = SlaTarget.Minutes(2), CalendarId = AlwaysOpenCalendarId },
         new SlaTargetRule { Metric = metric, Priorities = [SlaPriority.Urgent], Target = SlaTarget.Minutes(15), CalendarId = AlwaysOpenCalendarId },
+        new SlaTargetRule { Metric = metric, Channels = [SlaChannel.Chat, SlaChannel.InApp], Target = SlaTarget.Minutes(2), CalendarId = AlwaysOpenCalendarId },
         new SlaTargetRule { Metric = metric, Channels = [SlaChannel.Email], Target = SlaTarget.Hours(4), CalendarId = AlwaysOpenCalendarId },
         new SlaTargetRule { Metric = metric, Channels = [SlaChannel.Phone], Target = SlaTarget.Hours(1) },
         new SlaTargetRule { Metric = metric, Target = SlaTarget.Hours(8) },

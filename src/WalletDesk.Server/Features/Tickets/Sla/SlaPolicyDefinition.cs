@@ -32,7 +32,7 @@ public enum SlaTicketStatus
     [JsonStringEnumMemberName("new")] New,
     [JsonStringEnumMemberName("open")] Open,
     [JsonStringEnumMemberName("pending_customer")] PendingCustomer,
-    [JsonStringEnumMemberName("on_hold_third_party")] OnHoldThirdParty,
+    [JsonStringEnumMemberName("on_hold")] OnHoldThirdParty,
     [JsonStringEnumMemberName("solved")] Solved,
     [JsonStringEnumMemberName("closed")] Closed,
 }
@@ -347,7 +347,7 @@ public sealed record SlaPolicyDefinition
         {
             if (PausingStatuses[i] is SlaTicketStatus.Solved or SlaTicketStatus.Closed or SlaTicketStatus.New or SlaTicketStatus.Open)
             {
-                errors.Add(new($"pausingStatuses[{i}]", $"'{PausingStatuses[i]}' cannot pause clocks; use pending_customer or on_hold_third_party."));
+                errors.Add(new($"pausingStatuses[{i}]", $"'{PausingStatuses[i]}' cannot pause clocks; use pending_customer or on_hold."));
             }
         }
 
