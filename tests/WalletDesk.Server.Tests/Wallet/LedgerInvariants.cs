@@ -93,7 +93,9 @@ public static class LedgerInvariants
                 case TransactionTypes.Refund:
                     var original = byId[t.OriginalTransactionId!.Value];
                     long RefundPayee() => original.CounterpartyAccountId is { } c ? Book(c, t.Currency) : System(BookKinds.Merchant, t.Currency);
-                    expected = t.Status == TransactionStatuses.Completed ? Legs((RefundPayee(), -t.Amount), (Book(t.AccountId, t.Currency), t.Amount)) : [];
+                    expected = held
+                        ? Legs((RefundPayee(), -t.Amount), (System(BookKinds.Suspense, t.Currency), t.Amount))
+                        : t.Status == TransactionStatuses.Completed ? Legs((RefundPayee(), -t.Amount), (Book(t.AccountId, t.Currency), t.Amount)) : [];
                     _ = Payee();
                     break;
                 case TransactionTypes.Reversal:

@@ -175,9 +175,12 @@ public sealed class WalletDemoSeeder(AppDbContext db, TimeProvider time)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct); // assigns book ids
-            var history = new History(db, system, now, random);
+            var history = new History(system, now, random);
             history.Generate(states, random, en);
-            await db.SaveChangesAsync(ct);
+            await BulkInsert.InsertAsync(db, history.Transactions, ct);
+            await BulkInsert.InsertAsync(db, history.Journal, ct);
+            await db.SaveChangesAsync(ct); // the books' balances
+
             await transaction.CommitAsync(ct);
         });
         db.ChangeTracker.Clear();
@@ -185,9 +188,13 @@ public sealed class WalletDemoSeeder(AppDbContext db, TimeProvider time)
     }
 
     /// <summary>Builds the transactions in time order with balanced postings and in-memory balances (so no customer goes negative).</summary>
-    private sealed class History(AppDbContext db, Dictionary<string, LedgerBook> system, DateTimeOffset now, Randomizer seeded)
+    private sealed class History(Dictionary<string, LedgerBook> system, DateTimeOffset now, Randomizer seeded)
     {
         private readonly Dictionary<long, long> _balances = [];
+
+        public List<LedgerTransaction> Transactions { get; } = [];
+
+        public List<JournalEntry> Journal { get; } = [];
         private int _key;
 
         public void Generate(List<State> states, Randomizer random, Faker en)
@@ -257,7 +264,7 @@ public sealed class WalletDemoSeeder(AppDbContext db, TimeProvider time)
                 tx.CounterpartyName = $"{bank.Brand} ····{bank.Last4}";
                 if (tx.Amount <= 0)
                 {
-                    db.WalletTransactions.Remove(tx);
+                    Transactions.Remove(tx);
                     continue;
                 }
 
@@ -390,7 +397,7 @@ public sealed class WalletDemoSeeder(AppDbContext db, TimeProvider time)
                 CreatedAt = at,
                 UpdatedAt = at,
             };
-            db.WalletTransactions.Add(tx);
+            Transactions.Add(tx);
             return tx;
         }
 
@@ -431,7 +438,7 @@ public sealed class WalletDemoSeeder(AppDbContext db, TimeProvider time)
             {
                 _balances[book.Id] = Balance(book) + amount;
                 book.Balance += amount;
-                db.WalletJournal.Add(new JournalEntry { PostingId = posting, TransactionId = tx.Id, BookId = book.Id, Currency = tx.Currency, Amount = amount, CreatedAt = tx.CreatedAt });
+                Journal.Add(new JournalEntry { PostingId = posting, TransactionId = tx.Id, BookId = book.Id, Currency = tx.Currency, Amount = amount, CreatedAt = tx.CreatedAt });
             }
         }
 

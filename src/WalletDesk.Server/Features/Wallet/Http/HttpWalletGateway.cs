@@ -62,6 +62,9 @@ public sealed partial class HttpWalletGateway : IWalletGateway, IDisposable
             ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<OperatorStatusException>(e => e.Status >= 500 || e.Status == 429).Handle<WalletProtocolException>(),
         };
 
+        // One breaker for reads and actions: when the operator is down, neither hammers it.
+        var sharedBreaker = new ResiliencePipelineBuilder { TimeProvider = time }.AddCircuitBreaker(breaker).Build();
+
         _reads = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -73,7 +76,7 @@ public sealed partial class HttpWalletGateway : IWalletGateway, IDisposable
                     .Handle<OperatorStatusException>(e => (e.Status >= 500 || e.Status == 429) && !(e.RetryAfter > MaxRetryAfter)),
                 DelayGenerator = RetryAfterDelay,
             })
-            .AddCircuitBreaker(breaker)
+            .AddPipeline(sharedBreaker)
             .AddTimeout(TimeSpan.FromMilliseconds(o.ReadTimeoutMs))
             .Build();
 
@@ -90,7 +93,7 @@ public sealed partial class HttpWalletGateway : IWalletGateway, IDisposable
                     .Handle<OperatorStatusException>(e => e.Status is 429 or 502 or 503 or 504 && !(e.RetryAfter > MaxRetryAfter)),
                 DelayGenerator = RetryAfterDelay,
             })
-            .AddCircuitBreaker(breaker)
+            .AddPipeline(sharedBreaker)
             .AddTimeout(TimeSpan.FromMilliseconds(o.ActionTimeoutMs))
             .Build();
     }
