@@ -39,6 +39,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<TicketCategory> TicketCategories => Set<TicketCategory>();
     public DbSet<PriorityRule> PriorityRules => Set<PriorityRule>();
     public DbSet<Macro> Macros => Set<Macro>();
+    public DbSet<TicketSlaFired> TicketSlaFired => Set<TicketSlaFired>();
 
     public abstract bool IsSqlite { get; }
 

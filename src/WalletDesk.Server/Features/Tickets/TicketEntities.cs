@@ -39,6 +39,9 @@ public sealed class Ticket
     /// <summary>Denormalised for inbox sorting and the "breaching soon" view; recomputed on every change.</summary>
     public DateTimeOffset? NextSlaDueAt { get; set; }
 
+    /// <summary>When the SLA monitor should look at this ticket again (a warning or breach becomes due).</summary>
+    public DateTimeOffset? NextSlaCheckAt { get; set; }
+
     public int MessageCount { get; set; }
 }
 
@@ -144,6 +147,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.HasIndex(t => new { t.Category, t.Status, t.UpdatedAt });
         builder.HasIndex(t => new { t.Status, t.NextSlaDueAt });
         builder.HasIndex(t => new { t.CustomerId, t.CreatedAt });
+        builder.HasIndex(t => t.NextSlaCheckAt);
     }
 }
 

@@ -51,7 +51,7 @@ public sealed class TicketOptions
 }
 
 /// <summary>Tickets: creation through intake, replies and notes, status, assignment, tags, merge, split, reopen and follow-up.</summary>
-public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<TicketOptions> options)
+public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<TicketOptions> options, TicketSla sla, ILogger<TicketService> logger)
 {
     public const string Public = "public";
     public const string Internal = "internal";
@@ -144,6 +144,7 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        await RefreshSlaAsync(ticket, ct);
         return new TicketWriteResult(ticket, message, body.Notice ?? subject.Notice, WasDuplicate: false);
     }
 
@@ -208,6 +209,7 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
 
         ticket.LastCustomerMessageAt = now;
         var message = await AppendMessageAsync(ticket, actor, Public, clean, channel, clientMessageId, now, ct);
+        await RefreshSlaAsync(ticket, ct);
         return new TicketWriteResult(ticket, message, clean.Notice, WasDuplicate: false, Reopened: reopened);
     }
 
@@ -249,6 +251,7 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
         }
 
         var message = await AppendMessageAsync(ticket, agent, isInternal ? Internal : Public, clean, ticket.Channel, clientMessageId, now, ct);
+        await RefreshSlaAsync(ticket, ct);
         return new TicketWriteResult(ticket, message, clean.Notice, WasDuplicate: false);
     }
 
@@ -263,6 +266,7 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
         await ApplyChangesAsync(ticket, changes, agent, ct);
         ticket.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        await RefreshSlaAsync(ticket, ct);
         return ticket;
     }
 
@@ -281,6 +285,12 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
         {
             await ApplyChangesAsync(ticket, changes, agent, ct);
             ticket.UpdatedAt = now;
+        }
+
+        await db.SaveChangesAsync(ct);
+        foreach (var ticket in tickets)
+        {
+            await sla.RefreshAsync(db, ticket, now, ct);
         }
 
         await db.SaveChangesAsync(ct);
@@ -335,6 +345,9 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
         source.UpdatedAt = now;
         target.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
+        await sla.RefreshAsync(db, source, now, ct);
+        await sla.RefreshAsync(db, target, now, ct);
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return target;
     }
@@ -381,6 +394,8 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
         AddEvent(split.Id, "split_from", agent, original.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null);
         AddEvent(original.Id, "split_to", agent, null, split.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{messages.Count} messages");
         await db.SaveChangesAsync(ct);
+        await sla.RefreshAsync(db, split, now, ct);
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return split;
     }
@@ -406,6 +421,84 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Carries out the SLA warnings, breaches and escalations now due on a ticket, each exactly once: the fired key
+    /// and the action's changes are saved together, so a second node racing on the same key saves nothing.
+    /// </summary>
+    public async Task<int> ApplySlaEventsAsync(long ticketId, CancellationToken ct = default)
+    {
+        var count = 0;
+        for (var round = 0; round < 20; round++)
+        {
+            db.ChangeTracker.Clear();
+            var ticket = await db.Tickets.SingleOrDefaultAsync(t => t.Id == ticketId, ct);
+            if (ticket is null)
+            {
+                return count;
+            }
+
+            var now = time.GetUtcNow();
+            var events = await db.TicketEvents.AsNoTracking().Where(e => e.TicketId == ticketId).OrderBy(e => e.Id).ToListAsync(ct);
+            var fired = (await db.TicketSlaFired.AsNoTracking().Where(f => f.TicketId == ticketId).Select(f => f.Key).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+            var dueEvents = sla.DueEvents(ticket, events, now, fired);
+            var next = dueEvents.Count == 0 ? null : dueEvents[0];
+            if (next is null)
+            {
+                await sla.RefreshAsync(db, ticket, now, ct);
+                await db.SaveChangesAsync(ct);
+                return count;
+            }
+
+            db.TicketSlaFired.Add(new TicketSlaFired { TicketId = ticketId, Key = next.Key, FiredAt = now });
+            var metric = next.Metric.ToString();
+            switch (next.Kind)
+            {
+                case Sla.SlaDueKind.Warning:
+                    AddEvent(ticketId, "sla_warning", TicketActor.System, null, metric, $"{metric} due {next.DueAt:yyyy-MM-dd HH:mm} UTC");
+                    break;
+                case Sla.SlaDueKind.Breach:
+                    AddEvent(ticketId, "sla_breached", TicketActor.System, null, metric, $"{metric} target passed at {next.DueAt:yyyy-MM-dd HH:mm} UTC");
+                    break;
+            }
+
+            foreach (var action in next.Actions)
+            {
+                switch (action.Kind)
+                {
+                    case Sla.SlaActionKind.Notify:
+                        AddEvent(ticketId, "sla_notify", TicketActor.System, null, action.Recipient, $"{next.Kind} on {metric}");
+                        logger.LogInformation("SLA {Kind} on ticket {TicketId} ({Metric}): notify {Recipient}", next.Kind, ticketId, metric, action.Recipient);
+                        break;
+                    case Sla.SlaActionKind.Reassign when action.Group is not null:
+                        await ApplyChangesAsync(ticket, new TicketChanges(Group: action.Group), TicketActor.System, ct);
+                        break;
+                    case Sla.SlaActionKind.RaisePriority:
+                        var raised = Sla.SlaVocabulary.ToTicketPriority(action.RaisedFrom(Sla.SlaVocabulary.Priority(ticket.Priority)));
+                        await ApplyChangesAsync(ticket, new TicketChanges(Priority: raised), TicketActor.System, ct);
+                        break;
+                }
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                count++;
+            }
+            catch (DbUpdateException)
+            {
+                // Another node fired this key first; look again with fresh state.
+            }
+        }
+
+        return count;
+    }
+
+    private async Task RefreshSlaAsync(Ticket ticket, CancellationToken ct)
+    {
+        await sla.RefreshAsync(db, ticket, time.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task ApplyChangesAsync(Ticket ticket, TicketChanges changes, TicketActor agent, CancellationToken ct)

@@ -10,6 +10,9 @@ public static class TicketsModule
         services.AddScoped<MacroRenderer>();
         services.AddSingleton<TicketPresence>();
         services.AddScoped<TicketDemoSeeder>();
+        services.AddSingleton<TicketSla>();
+        services.AddSingleton<SlaMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlaMonitor>());
         return services;
     }
 
