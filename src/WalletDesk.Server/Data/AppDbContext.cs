@@ -40,6 +40,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<PriorityRule> PriorityRules => Set<PriorityRule>();
     public DbSet<Macro> Macros => Set<Macro>();
     public DbSet<TicketSlaFired> TicketSlaFired => Set<TicketSlaFired>();
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
 
     public abstract bool IsSqlite { get; }
 

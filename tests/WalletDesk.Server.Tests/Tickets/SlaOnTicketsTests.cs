@@ -79,6 +79,28 @@ public sealed class SlaOnTicketsTests
         page.Items.Select(t => t.Id).ShouldNotContain(email.TicketId);
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ComplaintTag_AddsTheFifteenBusinessDayRegulatoryClock(string provider)
+    {
+        await using var app = await WalletDeskFactory.CreateAsync(provider);
+        var customer = await app.CreateCustomerAsync();
+        var agent = await app.CreateStaffAsync(StaffRoles.Agent);
+        var console = await (await app.SignInAsync(agent)).WithCsrfAsync();
+        var written = await (await customer.Client.PostAsJsonAsync("/api/me/tickets", new CreateCustomerTicketRequest("Formal complaint", "I want to complain formally", "other", "en", null, null)))
+            .ReadAsAsync<TicketWriteResponse>(HttpStatusCode.Created);
+
+        await console.PatchAsJsonAsync($"/api/tickets/{written.TicketId}", new UpdateTicketRequest(TicketStatuses.PendingCustomer, null, null, false, null, null, [TicketSla.ComplaintTag], null));
+
+        var ticket = await Load(app, written.TicketId);
+        var events = await app.WithDbAsync(db => db.TicketEvents.Where(e => e.TicketId == written.TicketId).ToListAsync());
+        var evaluation = app.Services.GetRequiredService<TicketSla>().Evaluate(ticket, events, app.Clock.GetUtcNow());
+        var regulatory = evaluation.Clocks.Single(c => c.Target.BusinessDays == 15);
+        regulatory.IsPaused.ShouldBeFalse("the regulator's clock keeps running while we wait for the customer");
+        // Created Monday 2026-11-23 09:00 UTC (17:00 Shanghai): day 1 is the 24th, day 15 ends at Shanghai midnight on 2026-12-14.
+        regulatory.TargetAt.ShouldBe(new DateTimeOffset(2026, 12, 14, 16, 0, 0, TimeSpan.Zero));
+        ticket.NextSlaDueAt.ShouldBe(regulatory.TargetAt);
+    }
+
     private static Task<Ticket> Load(WalletDeskFactory app, long id) => app.WithDbAsync(db => db.Tickets.AsNoTracking().SingleAsync(t => t.Id == id));
 
     private static Task<List<string>> Kinds(WalletDeskFactory app, long id) =>

@@ -30,12 +30,42 @@ internal sealed class TicketSlaFiredConfiguration : IEntityTypeConfiguration<Tic
 /// </summary>
 public sealed class TicketSla
 {
+    /// <summary>Tickets tagged with this also run the regulatory complaint clock (15 business days, never paused).</summary>
+    public const string ComplaintTag = "complaint";
+    private const string ComplaintKeyPrefix = "complaint/";
+
     private readonly SlaTracker _standard = new(SlaPolicy.Create(DefaultSlaPolicies.Standard, DefaultSlaPolicies.Calendars()));
+    private readonly SlaTracker _complaint = new(SlaPolicy.Create(DefaultSlaPolicies.Complaint, DefaultSlaPolicies.Calendars()));
 
-    public SlaEvaluation Evaluate(Ticket ticket, IEnumerable<TicketEvent> events, DateTimeOffset now) => _standard.Evaluate(History(ticket, events), now);
+    public static bool IsComplaint(Ticket ticket) => ticket.Tags.Contains($" {ComplaintTag} ", StringComparison.Ordinal);
 
-    public IReadOnlyList<SlaDueEvent> DueEvents(Ticket ticket, IEnumerable<TicketEvent> events, DateTimeOffset now, IReadOnlySet<string> fired) =>
-        _standard.DueEvents(History(ticket, events), now, fired);
+    public SlaEvaluation Evaluate(Ticket ticket, IEnumerable<TicketEvent> events, DateTimeOffset now)
+    {
+        var history = History(ticket, events);
+        var standard = _standard.Evaluate(history, now);
+        if (!IsComplaint(ticket))
+        {
+            return standard;
+        }
+
+        var complaint = _complaint.Evaluate(history, now);
+        DateTimeOffset? next = standard.NextChangeAt is { } a && complaint.NextChangeAt is { } b ? (a < b ? a : b) : standard.NextChangeAt ?? complaint.NextChangeAt;
+        return standard with { Clocks = [.. standard.Clocks, .. complaint.Clocks], NextChangeAt = next };
+    }
+
+    public IReadOnlyList<SlaDueEvent> DueEvents(Ticket ticket, IEnumerable<TicketEvent> events, DateTimeOffset now, IReadOnlySet<string> fired)
+    {
+        var history = History(ticket, events);
+        var due = _standard.DueEvents(history, now, fired).ToList();
+        if (IsComplaint(ticket))
+        {
+            // The complaint policy's keys are namespaced so its clock and the standard resolution clock never share a key.
+            var complaintFired = fired.Where(k => k.StartsWith(ComplaintKeyPrefix, StringComparison.Ordinal)).Select(k => k[ComplaintKeyPrefix.Length..]).ToHashSet(StringComparer.Ordinal);
+            due.AddRange(_complaint.DueEvents(history, now, complaintFired).Select(e => e with { Key = ComplaintKeyPrefix + e.Key }));
+        }
+
+        return due.OrderBy(e => e.DueAt).ToList();
+    }
 
     /// <summary>Recomputes the ticket's next deadline and next check from its stored history.</summary>
     public async Task RefreshAsync(AppDbContext db, Ticket ticket, DateTimeOffset now, CancellationToken ct)
