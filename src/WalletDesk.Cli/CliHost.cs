@@ -1,7 +1,9 @@
 using WalletDesk.Server.Data;
+using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Infrastructure;
@@ -22,6 +24,8 @@ internal static class CliHost
             .AddStaffIdentity()
             .AddWallet()
             .AddTickets()
+            .AddAttachments()
+            .AddPhone()
             .AddDemoData();
         return builder.Build();
     }

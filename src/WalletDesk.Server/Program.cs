@@ -1,8 +1,10 @@
 using WalletDesk.Server;
 using WalletDesk.Server.Data;
+using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Features.Portal;
 using WalletDesk.Server.Features.Tickets;
@@ -18,6 +20,8 @@ builder.Services
     .AddStaffIdentity()
     .AddWallet()
     .AddTickets()
+    .AddAttachments()
+    .AddPhone()
     .AddDemoData();
 
 var app = builder.Build();
@@ -28,6 +32,8 @@ app.MapAudit();
 app.MapWallet();
 app.MapTickets();
 app.MapPortal();
+app.MapAttachments();
+app.MapPhone();
 
 return await app.RunWalletDeskAsync();
 

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Customers;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Features.Wallet.Ledger;
 using WalletDesk.Server.Features.Tickets;
@@ -41,6 +43,10 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Macro> Macros => Set<Macro>();
     public DbSet<TicketSlaFired> TicketSlaFired => Set<TicketSlaFired>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<CallbackRequest> CallbackRequests => Set<CallbackRequest>();
+    public DbSet<CallLog> CallLogs => Set<CallLog>();
+    public DbSet<TelephonyEvent> TelephonyEvents => Set<TelephonyEvent>();
 
     public abstract bool IsSqlite { get; }
 
