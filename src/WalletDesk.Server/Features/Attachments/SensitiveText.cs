@@ -27,28 +27,23 @@ public static class SensitiveText
         using var reader = new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, new FileStreamOptions { Options = FileOptions.SequentialScan });
         var buffer = new char[ChunkChars];
         var tail = "";
-        var seedRun = 0;
-        string? pendingWord = null;
+        var seed = new SeedPhraseDetector();
         int read;
         while ((read = await reader.ReadBlockAsync(buffer.AsMemory(), ct)) > 0)
         {
             // Each chunk starts with the end of the previous one, so a card number split by the chunking is still whole once.
-            var text = tail + new string(buffer, 0, read);
+            var chunk = new string(buffer, 0, read);
+            var text = tail + chunk;
             foreach (var finding in Redactor.Redact(text).Findings)
             {
                 found.Add(Describe(finding.Kind));
             }
 
-            (seedRun, pendingWord) = CountSeedRun(new string(buffer, 0, read), seedRun, pendingWord, out var isSeed);
-            if (isSeed)
-            {
-                found.Add("recovery phrase");
-            }
-
+            seed.Feed(chunk);
             tail = text[Math.Max(0, text.Length - OverlapChars)..];
         }
 
-        if (pendingWord is not null && IsSeedWord(pendingWord) && seedRun + 1 >= SeedPhraseMinWords)
+        if (seed.Finish())
         {
             found.Add("recovery phrase");
         }
@@ -56,36 +51,94 @@ public static class SensitiveText
         return found.Count == 0 ? null : found.ToList();
     }
 
-    /// <summary>True when the text holds 12 or more consecutive words that look like a wallet recovery (seed) phrase.</summary>
+    /// <summary>True when the text looks like a wallet recovery (seed) phrase.</summary>
     public static bool LooksLikeSeedPhrase(string text)
     {
-        var (run, pending) = CountSeedRun(text, 0, null, out var isSeed);
-        return isSeed || (pending is not null && IsSeedWord(pending) && run + 1 >= SeedPhraseMinWords);
+        var detector = new SeedPhraseDetector();
+        detector.Feed(text);
+        return detector.Finish();
     }
 
-    // Words are separated by whitespace or commas; list numbering ("1.", "2)") does not break a run; anything else does.
-    private static (int Run, string? Pending) CountSeedRun(string chunk, int run, string? pending, out bool isSeed)
+    /// <summary>
+    /// A recovery phrase is 12 or more consecutive short lower-case words (BIP-39 words are 3 to 8 letters) with no
+    /// common prose words, laid out like one: numbered or one per line, next to a word such as "seed" or "mnemonic",
+    /// or making up most of the file. Fed in chunks, so a file is never held whole.
+    /// </summary>
+    private sealed class SeedPhraseDetector
     {
-        isSeed = false;
-        var words = (pending + chunk).Split([' ', '\t', '\r', '\n', ','], StringSplitOptions.None);
-        var endsInWord = chunk.Length > 0 && !char.IsWhiteSpace(chunk[^1]) && chunk[^1] != ',';
-        var last = endsInWord ? words.Length - 1 : words.Length;
-        for (var i = 0; i < last; i++)
-        {
-            var word = words[i];
-            if (word.Length == 0 || IsNumbering(word))
-            {
-                continue;
-            }
+        private static readonly string[] Keywords = ["seed", "mnemonic", "recovery phrase", "secret phrase", "backup phrase", "助记词", "私钥"];
+        private readonly StringBuilder _word = new();
+        private readonly StringBuilder _keywordTail = new();
+        private bool _newlineOrNumberBefore;
+        private int _run;
+        private int _structuredInRun;
+        private int _bestRun;
+        private bool _bestStructured;
+        private int _totalWords;
+        private bool _keyword;
 
-            run = IsSeedWord(word) ? run + 1 : 0;
-            if (run >= SeedPhraseMinWords)
+        public void Feed(string chunk)
+        {
+            var window = _keywordTail + chunk;
+            _keyword |= Keywords.Any(k => window.Contains(k, StringComparison.OrdinalIgnoreCase));
+            _keywordTail.Clear().Append(window[Math.Max(0, window.Length - 20)..]);
+            foreach (var c in chunk)
             {
-                isSeed = true;
+                if (char.IsWhiteSpace(c) || c == ',')
+                {
+                    EndWord();
+                    if (c == '\n')
+                    {
+                        _newlineOrNumberBefore = true;
+                    }
+                }
+                else
+                {
+                    _word.Append(c);
+                }
             }
         }
 
-        return (run, endsInWord ? words[^1] : null);
+        public bool Finish()
+        {
+            EndWord();
+            return _bestRun >= SeedPhraseMinWords && (_bestStructured || _keyword || _bestRun * 10 >= _totalWords * 8);
+        }
+
+        private void EndWord()
+        {
+            if (_word.Length == 0)
+            {
+                return;
+            }
+
+            var word = _word.ToString();
+            _word.Clear();
+            if (IsNumbering(word))
+            {
+                _newlineOrNumberBefore = true;
+                return;
+            }
+
+            _totalWords++;
+            if (IsSeedWord(word))
+            {
+                _run++;
+                _structuredInRun += _newlineOrNumberBefore ? 1 : 0;
+                if (_run > _bestRun)
+                {
+                    _bestRun = _run;
+                    _bestStructured = _structuredInRun * 2 >= _run;
+                }
+            }
+            else
+            {
+                _run = 0;
+                _structuredInRun = 0;
+            }
+
+            _newlineOrNumberBefore = false;
+        }
     }
 
     private static bool IsNumbering(string word)
