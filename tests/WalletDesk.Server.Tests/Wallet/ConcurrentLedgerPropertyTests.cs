@@ -170,10 +170,10 @@ public sealed class ConcurrentLedgerPropertyTests(WalletFixture fixture) : IClas
         var b = await app.CreateCustomerWithWalletAsync("CNY", balance: 100_000);
 
         // 16 at a time (a server bounds its concurrency too); they all queue on the same two account rows.
-        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
             await (i % 2 == 0
-                ? ledger.TransferAsync(a.Account.Id, b.Account.Id, 700, "CNY", $"ab-{i}")
-                : ledger.TransferAsync(b.Account.Id, a.Account.Id, 300, "CNY", $"ba-{i}")));
+                ? ledger.TransferAsync(a.Account.Id, b.Account.Id, 700, "CNY", $"ab-{i}", ct: token)
+                : ledger.TransferAsync(b.Account.Id, a.Account.Id, 300, "CNY", $"ba-{i}", ct: token)));
 
         var total = await app.BalanceAsync(a.Account.Id, "CNY") + await app.BalanceAsync(b.Account.Id, "CNY");
         total.ShouldBe(200_000);

@@ -557,13 +557,19 @@ public sealed class LedgerService(IDbContextFactory<AppDbContext> contexts, Time
         }
     }
 
-    private static bool IsRetryable(Exception ex) => ex switch
+    /// <summary>A unique-key race (the other request's row wins) or a PostgreSQL deadlock/serialization victim: safe to run again from the start.</summary>
+    private static bool IsRetryable(Exception ex)
     {
-        DbUpdateException => true,
-        Npgsql.PostgresException { SqlState: "40001" or "40P01" or "23505" } => true,
-        InvalidOperationException { InnerException: Npgsql.PostgresException { SqlState: "40001" or "40P01" or "23505" } } => true,
-        _ => false,
-    };
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: "40001" or "40P01" or "23505" } or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+            {
+                return true;
+            }
+        }
+
+        return ex is DbUpdateException;
+    }
 
     private static LedgerResult Replay(LedgerTransaction existing, string hash)
     {
