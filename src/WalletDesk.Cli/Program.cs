@@ -13,6 +13,7 @@ root.Add(AssistantCommands.Create());
 var bench = new Command("bench", "Benchmarks; each prints its figures next to a baseline measured in the same run.");
 bench.Add(AssistantBench.CreateBench());
 bench.Add(WalletBench.Create());
+bench.Add(TicketBench.Create());
 root.Add(bench);
 
 return await root.Parse(args).InvokeAsync();
