@@ -24,7 +24,7 @@ internal static class TicketBench
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent clients (API and raw inserts).", DefaultValueFactory = _ => 8 };
         var customers = new Option<int>("--customers") { Description = "Distinct customers (tokens) creating tickets through the API.", DefaultValueFactory = _ => 200 };
         var inbox = new Option<int?>("--inbox-tickets") { Description = "Tickets bulk-loaded for the inbox queries. Default: 100,000 on SQLite, 1,000,000 on PostgreSQL." };
-        var iterations = new Option<int>("--iterations") { Description = "Timed runs of each inbox query (after warm-up).", DefaultValueFactory = _ => 200 };
+        var iterations = new Option<int>("--iterations") { Description = "Timed runs of each inbox query after warm-up; a query stops early after 45 s (the runs column says how many).", DefaultValueFactory = _ => 200 };
         var skipSqlite = new Option<bool>("--skip-sqlite") { Description = "Run PostgreSQL only." };
         var keep = new Option<bool>("--keep") { Description = "Keep the scratch databases (their location is printed) to investigate plans afterwards." };
         var command = new Command("tickets", "Benchmark ticket creation through the API against raw inserts, and inbox query latency over a large inbox.")
