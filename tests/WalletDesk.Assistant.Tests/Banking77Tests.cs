@@ -14,25 +14,15 @@ public class Banking77Tests
     private const double AccuracyFloor = 0.87;
 
     [Banking77Fact]
-    public void CrossValidate_ThreeFolds_AccuracyAboveFloorAndPredictionFast()
+    public void CrossValidate_ThreeFolds_AccuracyAboveFloor()
     {
         var rows = TrainingData.ReadCsv(TestPaths.Banking77Train);
         var options = new IntentTrainerOptions { CandidateC = [1.0], CalibrationFolds = 0 };
-        IntentModel? last = null;
 
-        var report = IntentEvaluator.CrossValidate(rows, folds: 3, seed: 42, r => last = IntentTrainer.Train(r, options));
+        var report = IntentEvaluator.CrossValidate(rows, folds: 3, seed: 42, r => IntentTrainer.Train(r, options));
 
         report.Pooled.Accuracy.ShouldBeGreaterThan(AccuracyFloor);
         report.Pooled.MacroF1.ShouldBeGreaterThan(AccuracyFloor - 0.01);
         report.Pooled.PerLabel.Count.ShouldBe(77);
-
-        // A generous latency bound: the benchmark measures p99 well under 1 ms; this catches accidental quadratic work.
-        var latencies = rows.Take(2000).Select(r =>
-        {
-            var start = Stopwatch.GetTimestamp();
-            last!.Predict(r.Text);
-            return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }).Order().ToArray();
-        latencies[(int)(latencies.Length * 0.99)].ShouldBeLessThan(10);
     }
 }

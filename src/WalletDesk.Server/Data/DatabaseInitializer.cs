@@ -41,6 +41,12 @@ public sealed class DatabaseInitializer(
             return $"Cannot prepare the {provider} database at {connection.Describe()}: {FirstLine(ex)}";
         }
 
+        if (!connection.IsPostgres)
+        {
+            // SQLite plans need statistics to choose the inbox's partial indexes; optimize is cheap when nothing changed.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002", cancellationToken);
+        }
+
         logger.LogInformation("Database ready ({Provider})", provider);
         return null;
     }

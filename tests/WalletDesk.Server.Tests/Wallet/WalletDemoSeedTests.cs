@@ -10,7 +10,7 @@ namespace WalletDesk.Server.Tests.Wallet;
 public sealed class WalletDemoSeedTests(ITestOutputHelper output)
 {
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
-    public async Task DemoSeed_IsFast_Balanced_Deterministic_AndHasTheInterestingCases(string provider)
+    public async Task DemoSeed_IsBalanced_Deterministic_AndHasTheInterestingCases(string provider)
     {
         await using var app = await WalletDeskFactory.CreateAsync(provider, WalletFixture.Settings);
         var stopwatch = Stopwatch.StartNew();
@@ -21,10 +21,7 @@ public sealed class WalletDemoSeedTests(ITestOutputHelper output)
 
         var elapsed = stopwatch.Elapsed;
         output.WriteLine($"{provider}: seeded {WalletDemoSeeder.DefaultCustomers} wallets in {elapsed.TotalSeconds:0.00} s");
-        if (provider == Providers.Sqlite)
-        {
-            elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
-        }
+        // Speed is checked by `walletdesk bench`, never by a timed test; the time is printed for information only.
 
         await using (var scope = app.Scope())
         {

@@ -29,21 +29,22 @@ public sealed class TicketQuery(AppDbContext db, TimeProvider time)
     {
         Validate(filter);
         var q = db.Tickets.AsNoTracking();
+        // Inlined as constants so the planner can use the partial "active" indexes (a parameter list cannot match them).
         var active = new[] { TicketStatuses.New, TicketStatuses.Open, TicketStatuses.PendingCustomer, TicketStatuses.OnHold };
         switch (filter.View ?? "all")
         {
             case "mine":
-                q = q.Where(t => t.AssigneeId == me && active.Contains(t.Status));
+                q = q.Where(t => t.AssigneeId == me && EF.Constant(active).Contains(t.Status));
                 break;
             case "unassigned":
-                q = q.Where(t => t.AssigneeId == null && active.Contains(t.Status));
+                q = q.Where(t => t.AssigneeId == null && EF.Constant(active).Contains(t.Status));
                 break;
             case "breaching":
                 var soon = time.GetUtcNow().AddHours(1);
-                q = q.Where(t => t.NextSlaDueAt != null && t.NextSlaDueAt <= soon && active.Contains(t.Status));
+                q = q.Where(t => t.NextSlaDueAt != null && t.NextSlaDueAt <= soon && EF.Constant(active).Contains(t.Status));
                 break;
             case "open":
-                q = q.Where(t => active.Contains(t.Status));
+                q = q.Where(t => EF.Constant(active).Contains(t.Status));
                 break;
         }
 
@@ -80,17 +81,17 @@ public sealed class TicketQuery(AppDbContext db, TimeProvider time)
 
         if (!string.IsNullOrWhiteSpace(filter.Query))
         {
-            q = ApplySearch(q, filter.Query.Trim());
+            q = await ApplySearchAsync(q, filter.Query.Trim(), ct);
         }
 
         var (cursorTime, cursorId) = DecodeCursor(filter.Cursor);
         IQueryable<Ticket> ordered = filter.Sort switch
         {
-            "created" => (cursorId is null ? q : q.Where(t => t.CreatedAt < cursorTime || (t.CreatedAt == cursorTime && t.Id < cursorId)))
+            "created" => (cursorId is null ? q : q.Where(t => t.CreatedAt <= cursorTime && (t.CreatedAt < cursorTime || t.Id < cursorId)))
                 .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id),
-            "sla" => (cursorId is null ? q.Where(t => t.NextSlaDueAt != null) : q.Where(t => t.NextSlaDueAt != null && (t.NextSlaDueAt > cursorTime || (t.NextSlaDueAt == cursorTime && t.Id > cursorId))))
+            "sla" => (cursorId is null ? q.Where(t => t.NextSlaDueAt != null) : q.Where(t => t.NextSlaDueAt != null && t.NextSlaDueAt >= cursorTime && (t.NextSlaDueAt > cursorTime || t.Id > cursorId)))
                 .OrderBy(t => t.NextSlaDueAt).ThenBy(t => t.Id),
-            _ => (cursorId is null ? q : q.Where(t => t.UpdatedAt < cursorTime || (t.UpdatedAt == cursorTime && t.Id < cursorId)))
+            _ => (cursorId is null ? q : q.Where(t => t.UpdatedAt <= cursorTime && (t.UpdatedAt < cursorTime || t.Id < cursorId)))
                 .OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id),
         };
 
@@ -107,21 +108,35 @@ public sealed class TicketQuery(AppDbContext db, TimeProvider time)
         return new TicketPageResponse(items, next);
     }
 
-    private IQueryable<Ticket> ApplySearch(IQueryable<Ticket> q, string text)
+    private async Task<IQueryable<Ticket>> ApplySearchAsync(IQueryable<Ticket> q, string text, CancellationToken ct)
     {
+        // Exact keys first, each through an index: linked transaction references, the ticket number, the customer's wallet id or email.
+        var linked = await db.TicketTransactionLinks.AsNoTracking().Where(l => l.TransactionReference == text).Select(l => l.TicketId).Take(200).ToListAsync(ct);
         var idText = text.TrimStart('#');
         if (long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && idText.Length <= 12)
         {
-            return q.Where(t => t.Id == id || db.TicketTransactionLinks.Any(l => l.TicketId == t.Id && l.TransactionReference == text));
+            linked.Add(id);
+            return q.Where(t => linked.Contains(t.Id));
+        }
+
+        var customers = await db.Customers.AsNoTracking().Where(c => c.ExternalId == text || c.Email == text).Select(c => c.Id).Take(50).ToListAsync(ct);
+        if (linked.Count > 0 || customers.Count > 0 || LooksLikeReference(text))
+        {
+            // A reference- or id-shaped query is answered from the exact keys alone instead of scanning every message.
+            return q.Where(t => linked.Contains(t.Id) || customers.Contains(t.CustomerId));
         }
 
         var like = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
         return q.Where(t =>
-            db.TicketTransactionLinks.Any(l => l.TicketId == t.Id && l.TransactionReference == text)
-            || EF.Functions.Like(t.Subject, like, "\\")
-            || db.Customers.Any(c => c.Id == t.CustomerId && (c.ExternalId == text || c.Email == text || EF.Functions.Like(c.DisplayName, like, "\\")))
+            EF.Functions.Like(t.Subject, like, "\\")
+            || db.Customers.Any(c => c.Id == t.CustomerId && EF.Functions.Like(c.DisplayName, like, "\\"))
             || db.TicketMessages.Any(m => m.TicketId == t.Id && EF.Functions.Like(m.Body, like, "\\")));
     }
+
+    /// <summary>One token of letters and digits with a dash, underscore or digit in it (TX-8F3K2Q, T20261122-000123, cust_123).</summary>
+    private static bool LooksLikeReference(string text) =>
+        text.Length is >= 6 and <= 64 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+        && text.Any(char.IsAsciiDigit) && text.Any(c => c is '-' or '_' || char.IsAsciiLetterUpper(c));
 
     public static TicketSummaryResponse ToSummary(Ticket t) => new(
         t.Id, t.Subject, t.Status, t.Priority, t.Category, t.Channel, t.Group, t.AssigneeId, t.CustomerId,

@@ -386,6 +386,7 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
         };
         db.Tickets.Add(split);
         await db.SaveChangesAsync(ct);
+        AddEvent(split.Id, "created", agent, null, TicketStatuses.Open, $"split from #{original.Id}");
         foreach (var m in messages)
         {
             await AppendMessageAsync(split, new TicketActor(m.AuthorType, m.AuthorId, m.AuthorName), m.Visibility, new CleanText(m.Body, [], null), m.Channel, null, m.CreatedAt, ct);

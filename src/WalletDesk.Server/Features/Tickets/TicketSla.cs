@@ -81,7 +81,13 @@ public sealed class TicketSla
         var ordered = events.OrderBy(e => e.Id).ToList();
         // The priority at creation is the "from" of the first priority change, or the current one.
         var initialPriority = ordered.FirstOrDefault(e => e.Kind == "priority_changed")?.FromValue ?? ticket.Priority;
-        var history = new List<SlaTicketEvent>(ordered.Count);
+        var history = new List<SlaTicketEvent>(ordered.Count + 1);
+        if (ordered.FirstOrDefault()?.Kind != "created")
+        {
+            // Every clock starts at creation; a ticket whose history lacks it (older data) starts from its creation time.
+            history.Add(new SlaTicketEvent.Created(ticket.CreatedAt, SlaVocabulary.Priority(initialPriority), SlaVocabulary.Channel(ticket.Channel)));
+        }
+
         foreach (var e in ordered)
         {
             switch (e.Kind)
