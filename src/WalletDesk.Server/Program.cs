@@ -8,6 +8,7 @@ using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Features.Portal;
 using WalletDesk.Server.Features.Tickets;
+using WalletDesk.Server.Features.Knowledge;
 using WalletDesk.Server.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,7 @@ builder.Services
     .AddTickets()
     .AddAttachments()
     .AddPhone()
+    .AddKnowledge()
     .AddDemoData();
 
 var app = builder.Build();
@@ -34,6 +36,7 @@ app.MapTickets();
 app.MapPortal();
 app.MapAttachments();
 app.MapPhone();
+app.MapKnowledge();
 
 return await app.RunWalletDeskAsync();
 

@@ -7,6 +7,7 @@ using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Features.Wallet.Ledger;
 using WalletDesk.Server.Features.Tickets;
+using WalletDesk.Server.Features.Knowledge;
 
 namespace WalletDesk.Server.Data;
 
@@ -47,6 +48,12 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<CallbackRequest> CallbackRequests => Set<CallbackRequest>();
     public DbSet<CallLog> CallLogs => Set<CallLog>();
     public DbSet<TelephonyEvent> TelephonyEvents => Set<TelephonyEvent>();
+    public DbSet<KbArticle> KbArticles => Set<KbArticle>();
+    public DbSet<KbTranslation> KbTranslations => Set<KbTranslation>();
+    public DbSet<KbRevision> KbRevisions => Set<KbRevision>();
+    public DbSet<KbFeedback> KbFeedback => Set<KbFeedback>();
+    public DbSet<KbSearchEvent> KbSearchEvents => Set<KbSearchEvent>();
+    public DbSet<KbDeflectionEvent> KbDeflectionEvents => Set<KbDeflectionEvent>();
 
     public abstract bool IsSqlite { get; }
 

@@ -3,6 +3,7 @@ using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Features.Wallet;
+using WalletDesk.Server.Features.Knowledge.ImportExport;
 
 namespace WalletDesk.Server.Features.Demo;
 
@@ -10,7 +11,7 @@ namespace WalletDesk.Server.Features.Demo;
 public sealed record DemoSignIn(string UserName, string Role, string Password);
 
 /// <summary>Seeds the demo operator and staff once; a second start finds the marker and does nothing.</summary>
-public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory, WalletDemoSeeder wallets, TicketDemoSeeder tickets)
+public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory, WalletDemoSeeder wallets, TicketDemoSeeder tickets, KnowledgeImporter knowledge)
 {
     public const string SeedMarkerKey = "demo.seeded";
     public const string DemoPassword = "walletdesk-demo";
@@ -50,6 +51,7 @@ public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory,
 
         await wallets.SeedAsync(ct: cancellationToken);
         await tickets.SeedAsync(ct: cancellationToken);
+        await knowledge.ImportStarterContentAsync(cancellationToken);
 
         // The marker goes last so an interrupted seed is completed on the next start.
         db.SystemSettings.Add(new SystemSetting { Key = SeedMarkerKey, Value = "1" });

@@ -1,0 +1,232 @@
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WalletDesk.Server.Data;
+
+namespace WalletDesk.Server.Features.Knowledge.Search;
+
+/// <summary>Document frequencies of indexed terms, for typo correction and (on PostgreSQL) IDF weights.</summary>
+internal sealed class VocabularySet
+{
+    public Dictionary<string, int> DocumentFrequency { get; } = new(StringComparer.Ordinal);
+    public int Documents { get; set; }
+
+    /// <summary>Latin word terms grouped by length, the candidate pool for correcting a misspelt word.</summary>
+    public Dictionary<int, List<string>> LatinByLength { get; } = [];
+
+    public int Frequency(string term) => DocumentFrequency.GetValueOrDefault(term);
+
+    /// <summary>BM25's idf, never below a small floor so very common terms still count a little.</summary>
+    public double Idf(string term)
+    {
+        var df = Frequency(term);
+        return Math.Max(0.05, Math.Log(1 + ((Documents - df + 0.5) / (df + 0.5))));
+    }
+
+    /// <summary>
+    /// The indexed term closest to an unknown word by edit distance (optimal string alignment: insertions,
+    /// deletions, substitutions and adjacent swaps), at most 1 edit for short words and 2 for longer ones;
+    /// ties go to the more common term.
+    /// </summary>
+    public string? Correct(string term)
+    {
+        if (term.Length < 3 || DocumentFrequency.ContainsKey(term))
+        {
+            return null;
+        }
+
+        var maxDistance = term.Length <= 4 ? 1 : 2;
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        var bestFrequency = 0;
+        for (var length = term.Length - maxDistance; length <= term.Length + maxDistance; length++)
+        {
+            if (!LatinByLength.TryGetValue(length, out var candidates))
+            {
+                continue;
+            }
+
+            foreach (var candidate in candidates)
+            {
+                var distance = EditDistance.Osa(term, candidate, Math.Min(maxDistance, bestDistance));
+                if (distance > maxDistance)
+                {
+                    continue;
+                }
+
+                var frequency = DocumentFrequency[candidate];
+                if (distance < bestDistance || (distance == bestDistance && frequency > bestFrequency))
+                {
+                    (best, bestDistance, bestFrequency) = (candidate, distance, frequency);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    public void Add(IEnumerable<string> documentTerms)
+    {
+        Documents++;
+        foreach (var term in documentTerms)
+        {
+            if (DocumentFrequency.TryGetValue(term, out var df))
+            {
+                DocumentFrequency[term] = df + 1;
+                continue;
+            }
+
+            DocumentFrequency[term] = 1;
+            if (term.Length >= 3 && TextAnalyzer.IsLatinWord(term))
+            {
+                if (!LatinByLength.TryGetValue(term.Length, out var list))
+                {
+                    LatinByLength[term.Length] = list = [];
+                }
+
+                list.Add(term);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The vocabulary of the search index, built by reading it once and reused until an edit on this node
+/// invalidates it or <see cref="KnowledgeOptions.VocabularyCacheSeconds"/> pass (edits on other nodes).
+/// Two sets: public articles only (what anonymous readers may learn words from) and everything.
+/// </summary>
+public sealed class KnowledgeVocabulary(IOptions<KnowledgeOptions> options, TimeProvider time) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Snapshot? _snapshot;
+    private long _version;
+
+    internal sealed record Snapshot(VocabularySet Public, VocabularySet All, DateTimeOffset BuiltAt, long Version);
+
+    public void Invalidate() => Interlocked.Increment(ref _version);
+
+    public void Dispose() => _gate.Dispose();
+
+    internal async Task<Snapshot> GetAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref _snapshot);
+        if (IsFresh(current))
+        {
+            return current!;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            current = Volatile.Read(ref _snapshot);
+            if (IsFresh(current))
+            {
+                return current!;
+            }
+
+            var version = Interlocked.Read(ref _version);
+            var built = await BuildAsync(db, version, cancellationToken);
+            Volatile.Write(ref _snapshot, built);
+            return built;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private bool IsFresh(Snapshot? snapshot) =>
+        snapshot is not null
+        && snapshot.Version == Interlocked.Read(ref _version)
+        && time.GetUtcNow() - snapshot.BuiltAt < TimeSpan.FromSeconds(options.Value.VocabularyCacheSeconds);
+
+    private async Task<Snapshot> BuildAsync(AppDbContext db, long version, CancellationToken cancellationToken)
+    {
+        var publicSet = new VocabularySet();
+        var all = new VocabularySet();
+        // EF's ref-counted open runs the connection interceptors (SQLite pragmas) and leaves an open connection alone.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = db.IsSqlite
+                ? "SELECT vis, title, tags, body FROM kb_search_fts"
+                : "SELECT vis, title, tags, body FROM kb_search_index";
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var terms = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                terms.Clear();
+                for (var column = 1; column <= 3; column++)
+                {
+                    foreach (var term in reader.GetString(column).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        terms.Add(term);
+                    }
+                }
+
+                all.Add(terms);
+                if (reader.GetString(0) == ArticleVisibility.Public)
+                {
+                    publicSet.Add(terms);
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return new Snapshot(publicSet, all, time.GetUtcNow(), version);
+    }
+}
+
+internal static class EditDistance
+{
+    /// <summary>Optimal string alignment distance; returns <paramref name="limit"/> + 1 as soon as it must exceed it.</summary>
+    public static int Osa(string a, string b, int limit)
+    {
+        if (Math.Abs(a.Length - b.Length) > limit)
+        {
+            return limit + 1;
+        }
+
+        var previous2 = new int[b.Length + 1];
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            var rowMin = current[0];
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                var value = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    value = Math.Min(value, previous2[j - 2] + 1);
+                }
+
+                current[j] = value;
+                rowMin = Math.Min(rowMin, value);
+            }
+
+            if (rowMin > limit)
+            {
+                return limit + 1;
+            }
+
+            (previous2, previous, current) = (previous, current, previous2);
+        }
+
+        return previous[b.Length];
+    }
+}
