@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
@@ -6,6 +7,7 @@ using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Features.Tickets;
+using WalletDesk.Server.Features.Knowledge;
 using WalletDesk.Server.Infrastructure;
 
 namespace WalletDesk.Cli;
@@ -13,9 +15,15 @@ namespace WalletDesk.Cli;
 /// <summary>The server's services without its web front, configured the same way (environment variables, appsettings).</summary>
 internal static class CliHost
 {
-    public static WebApplication Build()
+    /// <param name="settings">Configuration that overrides the environment (scratch databases for evaluations and benchmarks).</param>
+    public static WebApplication Build(IDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.ClearProviders();
         builder.AddWalletDeskWeb();
         builder.Services
@@ -26,6 +34,7 @@ internal static class CliHost
             .AddTickets()
             .AddAttachments()
             .AddPhone()
+            .AddKnowledge()
             .AddDemoData();
         return builder.Build();
     }

@@ -9,11 +9,13 @@ root.Add(AuditCommands.Create());
 root.Add(StaffCommands.Create());
 root.Add(CustomerTokenCommands.Create());
 root.Add(AssistantCommands.Create());
+root.Add(KnowledgeCommands.Create());
 
 var bench = new Command("bench", "Benchmarks; each prints its figures next to a baseline measured in the same run.");
 bench.Add(AssistantBench.CreateBench());
 bench.Add(WalletBench.Create());
 bench.Add(TicketBench.Create());
+bench.Add(KnowledgeBench.Create());
 root.Add(bench);
 
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Knowledge.Rendering;
 
@@ -68,6 +69,45 @@ public sealed class KnowledgeIndex(KnowledgeVocabulary vocabulary)
         }
     }
 
+    /// <summary>Writes many documents with one prepared statement (rebuilds, benchmarks); the caller owns the transaction.</summary>
+    internal static async Task BulkWriteAsync(AppDbContext db, IEnumerable<IndexDocument> documents, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var p = db.IsSqlite ? "$" : "@";
+            command.CommandText = db.IsSqlite
+                ? "INSERT INTO kb_search_fts (rowid, title, tags, body, uni, lang, vis, plain) VALUES ($id, $title, $tags, $body, $uni, $lang, $vis, $plain)"
+                : "INSERT INTO kb_search_index (\"TranslationId\", lang, vis, title, tags, body, uni, plain) VALUES (@id, @lang, @vis, @title, @tags, @body, @uni, @plain)";
+            var names = new[] { "id", "title", "tags", "body", "uni", "lang", "vis", "plain" };
+            var parameters = names.Select(n =>
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = p + n;
+                command.Parameters.Add(parameter);
+                return parameter;
+            }).ToArray();
+            foreach (var d in documents)
+            {
+                parameters[0].Value = d.TranslationId;
+                parameters[1].Value = d.Title;
+                parameters[2].Value = d.Tags;
+                parameters[3].Value = d.Body;
+                parameters[4].Value = d.Unigrams;
+                parameters[5].Value = d.Lang;
+                parameters[6].Value = d.Visibility;
+                parameters[7].Value = d.Plain;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     /// <summary>Rebuilds the whole index from the published translations (after an import, or to repair).</summary>
     public async Task<int> RebuildAsync(AppDbContext db, CancellationToken cancellationToken)
     {
@@ -75,10 +115,7 @@ public sealed class KnowledgeIndex(KnowledgeVocabulary vocabulary)
         await db.Database.ExecuteSqlRawAsync(db.IsSqlite ? "DELETE FROM kb_search_fts" : "DELETE FROM kb_search_index", cancellationToken);
         var published = await db.KbTranslations.AsNoTracking().Include(t => t.Article)
             .Where(t => t.Status == ArticleStatus.Published).ToListAsync(cancellationToken);
-        foreach (var translation in published)
-        {
-            await WriteAsync(db, IndexDocument.From(translation, translation.Article!), cancellationToken);
-        }
+        await BulkWriteAsync(db, published.Select(t => IndexDocument.From(t, t.Article!)), cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         vocabulary.Invalidate();
