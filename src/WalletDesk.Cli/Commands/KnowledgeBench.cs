@@ -110,9 +110,9 @@ internal static class KnowledgeBench
         var parameter = command.CreateParameter();
         if (db.IsSqlite)
         {
-            command.CommandText = "SELECT rowid FROM kb_search_fts WHERE kb_search_fts MATCH $q AND vis = 'public' ORDER BY rank LIMIT 10";
+            command.CommandText = "SELECT rowid FROM kb_search_fts WHERE kb_search_fts MATCH $q ORDER BY rank LIMIT 10";
             parameter.ParameterName = "$q";
-            parameter.Value = KnowledgeSearch.Fts5Match(terms);
+            parameter.Value = KnowledgeSearch.Fts5Match(terms, includeInternal: false);
         }
         else
         {

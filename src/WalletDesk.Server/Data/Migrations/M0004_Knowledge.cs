@@ -131,11 +131,15 @@ public abstract class M0004_Knowledge : Migration
 
         if (mb.IsSqlite())
         {
-            // rowid = kb_translations.Id. Columns: analysed title/tags/body terms, CJK unigrams (so 1-character
-            // queries work without inflating the main columns), then stored-only language, visibility and plain text.
+            // rowid = kb_translations.Id. Columns: analysed title/tags/body terms; CJK unigrams (so 1-character
+            // queries work without inflating the main columns); visibility as an indexed term, so public search
+            // filters inside the full-text index (weight 0 in bm25) instead of reading every matching row; then
+            // stored-only fields a result needs, so a search never goes back to the article tables: language,
+            // article id, slug, category, the title as written and the plain text for snippets.
             mb.Sql("""
                 CREATE VIRTUAL TABLE kb_search_fts USING fts5(
-                    title, tags, body, uni, lang UNINDEXED, vis UNINDEXED, plain UNINDEXED,
+                    title, tags, body, uni, vis,
+                    lang UNINDEXED, article UNINDEXED, slug UNINDEXED, category UNINDEXED, display UNINDEXED, plain UNINDEXED,
                     tokenize = 'unicode61 remove_diacritics 2');
                 """);
             mb.Sql("CREATE VIRTUAL TABLE kb_search_vocab USING fts5vocab('kb_search_fts', 'row');");
@@ -147,6 +151,10 @@ public abstract class M0004_Knowledge : Migration
                     "TranslationId" bigint PRIMARY KEY REFERENCES kb_translations ("Id") ON DELETE CASCADE,
                     lang varchar(8) NOT NULL,
                     vis varchar(16) NOT NULL,
+                    article bigint NOT NULL,
+                    slug varchar(96) NOT NULL,
+                    category varchar(48) NOT NULL,
+                    display text NOT NULL,
                     title text NOT NULL,
                     tags text NOT NULL,
                     body text NOT NULL,

@@ -72,3 +72,11 @@ public static class KbCategories
 
     private static string Humanize(string key) => key.Length == 0 ? key : char.ToUpperInvariant(key[0]) + key[1..].Replace('-', ' ');
 }
+
+/// <summary>Help-center URLs.</summary>
+public static class KnowledgeLinks
+{
+    /// <summary>The article page; with a search id, opening it is recorded as that search's click.</summary>
+    public static string Article(string slug, Guid? searchId = null) =>
+        searchId is { } id ? $"/help/articles/{Uri.EscapeDataString(slug)}?sid={id:N}" : $"/help/articles/{Uri.EscapeDataString(slug)}";
+}

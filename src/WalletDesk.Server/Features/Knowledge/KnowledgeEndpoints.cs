@@ -249,8 +249,7 @@ internal static class KnowledgeEndpoints
         return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors, title: "The request has invalid fields.");
     }
 
-    internal static string ArticleUrl(string slug, Guid? searchId) =>
-        searchId is { } id ? $"/help/articles/{slug}?sid={id:N}" : $"/help/articles/{slug}";
+    internal static string ArticleUrl(string slug, Guid? searchId) => KnowledgeLinks.Article(slug, searchId);
 
     private static async Task<IResult> Guard(Func<Task<IResult>> work)
     {

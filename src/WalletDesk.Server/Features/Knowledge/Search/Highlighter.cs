@@ -67,7 +67,9 @@ internal static class Highlighter
     {
         var wanted = terms as IReadOnlySet<string> ?? new HashSet<string>(terms, StringComparer.Ordinal);
         // Lower-casing keeps offsets aligned with the original text (NFKC would not).
-        var raw = TextAnalyzer.Tokenize(text.ToLowerInvariant(), unigrams: true)
+        // Unigram tokens are only worth making when a one-character term is being looked for.
+        var unigrams = wanted.Any(t => t.Length == 1);
+        var raw = TextAnalyzer.Tokenize(text.ToLowerInvariant(), unigrams)
             .Where(t => wanted.Contains(t.Term))
             .Select(t => new Span(t.Start, t.Start + t.Length, t.Term))
             .OrderBy(s => s.Start)

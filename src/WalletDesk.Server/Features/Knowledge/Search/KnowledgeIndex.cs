@@ -6,7 +6,9 @@ using WalletDesk.Server.Features.Knowledge.Rendering;
 namespace WalletDesk.Server.Features.Knowledge.Search;
 
 /// <summary>The analysed fields of one translation as they go into the index.</summary>
-internal sealed record IndexDocument(long TranslationId, string Lang, string Visibility, string Title, string Tags, string Body, string Unigrams, string Plain)
+internal sealed record IndexDocument(
+    long TranslationId, string Lang, string Visibility, string Title, string Tags, string Body, string Unigrams, string Plain,
+    long ArticleId, string Slug, string Category, string DisplayTitle)
 {
     public static IndexDocument From(KbTranslation translation, KbArticle article)
     {
@@ -15,7 +17,8 @@ internal sealed record IndexDocument(long TranslationId, string Lang, string Vis
         var tags = TextAnalyzer.IndexTerms(translation.Tags.Replace(',', ' '));
         var body = TextAnalyzer.IndexTerms(plain);
         var unigrams = string.Join(' ', new[] { title.Unigrams, tags.Unigrams, body.Unigrams }.Where(u => u.Length > 0));
-        return new IndexDocument(translation.Id, translation.Lang, article.Visibility, title.Terms, tags.Terms, body.Terms, unigrams, plain);
+        return new IndexDocument(translation.Id, translation.Lang, article.Visibility, title.Terms, tags.Terms, body.Terms, unigrams, plain,
+            article.Id, article.Slug, article.Category, translation.Title);
     }
 }
 
@@ -56,15 +59,15 @@ public sealed class KnowledgeIndex(KnowledgeVocabulary vocabulary)
         if (db.IsSqlite)
         {
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO kb_search_fts (rowid, title, tags, body, uni, lang, vis, plain)
-                VALUES ({d.TranslationId}, {d.Title}, {d.Tags}, {d.Body}, {d.Unigrams}, {d.Lang}, {d.Visibility}, {d.Plain})
+                INSERT INTO kb_search_fts (rowid, title, tags, body, uni, lang, vis, article, slug, category, display, plain)
+                VALUES ({d.TranslationId}, {d.Title}, {d.Tags}, {d.Body}, {d.Unigrams}, {d.Lang}, {d.Visibility}, {d.ArticleId}, {d.Slug}, {d.Category}, {d.DisplayTitle}, {d.Plain})
                 """, cancellationToken);
         }
         else
         {
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO kb_search_index ("TranslationId", lang, vis, title, tags, body, uni, plain)
-                VALUES ({d.TranslationId}, {d.Lang}, {d.Visibility}, {d.Title}, {d.Tags}, {d.Body}, {d.Unigrams}, {d.Plain})
+                INSERT INTO kb_search_index ("TranslationId", lang, vis, article, slug, category, display, title, tags, body, uni, plain)
+                VALUES ({d.TranslationId}, {d.Lang}, {d.Visibility}, {d.ArticleId}, {d.Slug}, {d.Category}, {d.DisplayTitle}, {d.Title}, {d.Tags}, {d.Body}, {d.Unigrams}, {d.Plain})
                 """, cancellationToken);
         }
     }
@@ -79,9 +82,9 @@ public sealed class KnowledgeIndex(KnowledgeVocabulary vocabulary)
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             var p = db.IsSqlite ? "$" : "@";
             command.CommandText = db.IsSqlite
-                ? "INSERT INTO kb_search_fts (rowid, title, tags, body, uni, lang, vis, plain) VALUES ($id, $title, $tags, $body, $uni, $lang, $vis, $plain)"
-                : "INSERT INTO kb_search_index (\"TranslationId\", lang, vis, title, tags, body, uni, plain) VALUES (@id, @lang, @vis, @title, @tags, @body, @uni, @plain)";
-            var names = new[] { "id", "title", "tags", "body", "uni", "lang", "vis", "plain" };
+                ? "INSERT INTO kb_search_fts (rowid, title, tags, body, uni, lang, vis, article, slug, category, display, plain) VALUES ($id, $title, $tags, $body, $uni, $lang, $vis, $article, $slug, $category, $display, $plain)"
+                : "INSERT INTO kb_search_index (\"TranslationId\", lang, vis, article, slug, category, display, title, tags, body, uni, plain) VALUES (@id, @lang, @vis, @article, @slug, @category, @display, @title, @tags, @body, @uni, @plain)";
+            var names = new[] { "id", "title", "tags", "body", "uni", "lang", "vis", "plain", "article", "slug", "category", "display" };
             var parameters = names.Select(n =>
             {
                 var parameter = command.CreateParameter();
@@ -99,6 +102,10 @@ public sealed class KnowledgeIndex(KnowledgeVocabulary vocabulary)
                 parameters[5].Value = d.Lang;
                 parameters[6].Value = d.Visibility;
                 parameters[7].Value = d.Plain;
+                parameters[8].Value = d.ArticleId;
+                parameters[9].Value = d.Slug;
+                parameters[10].Value = d.Category;
+                parameters[11].Value = d.DisplayTitle;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
         }

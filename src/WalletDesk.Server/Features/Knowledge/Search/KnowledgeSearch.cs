@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using WalletDesk.Server.Data;
-using WalletDesk.Server.Features.Knowledge.Rendering;
 
 namespace WalletDesk.Server.Features.Knowledge.Search;
 
@@ -17,7 +16,7 @@ public sealed record SearchRequest(string Query, string Lang, bool IncludeIntern
 /// <summary>One article found. <see cref="TitleHtml"/> and <see cref="SnippetHtml"/> are safe HTML (encoded text plus &lt;mark&gt;).</summary>
 public sealed record SearchHit(
     long ArticleId, long TranslationId, string Slug, string Lang, string Title, string TitleHtml, string SnippetHtml,
-    double Score, string Category, string Section, string Visibility, bool IsOtherLanguage);
+    double Score, string Category, string Visibility, bool IsOtherLanguage);
 
 /// <summary>What a search found; <see cref="CorrectedQuery"/> is set when misspelt words were corrected.</summary>
 public sealed record SearchResults(string Query, string? CorrectedQuery, string Lang, IReadOnlyList<string> Terms, IReadOnlyList<SearchHit> Hits);
@@ -25,7 +24,7 @@ public sealed record SearchResults(string Query, string? CorrectedQuery, string 
 /// <summary>
 /// Full-text search over published translations. Both providers run the same analysed terms (see
 /// <see cref="TextAnalyzer"/>) as an OR query: SQLite ranks with FTS5's BM25 (title ×10, tags ×4, body ×1,
-/// unigrams ×0.3); PostgreSQL with <c>ts_rank</c> per term (title A … unigrams D) weighted by each term's IDF.
+/// unigrams ×0.3, visibility ×0); PostgreSQL with <c>ts_rank</c> per term (title A … unigrams D) weighted by each term's IDF.
 /// Then: title coverage boost (titles first), the reader's language preferred, one hit per article, snippets.
 /// Unknown English words are first corrected against the index vocabulary by edit distance.
 /// </summary>
@@ -65,77 +64,83 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
             return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, null), request.Lang, terms, []);
         }
 
-        var ids = candidates.Select(c => c.Id).ToList();
-        var info = await db.KbTranslations.AsNoTracking()
-            .Where(t => ids.Contains(t.Id))
-            .Select(t => new { t.Id, t.ArticleId, t.Article!.Slug, t.Article.Category, t.Article.Section, t.Article.Visibility })
-            .ToDictionaryAsync(t => t.Id, cancellationToken);
-
         var max = candidates.Max(c => c.Rank);
-        var termSet = new HashSet<string>(terms, StringComparer.Ordinal);
         var ranked = candidates
-            .Where(c => info.ContainsKey(c.Id))
             .Select(c =>
             {
-                var titleTerms = c.Title.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-                var coverage = (double)terms.Count(titleTerms.Contains) / terms.Count;
+                var titleTerms = c.Title.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var coverage = (double)terms.Count(t => titleTerms.Contains(t, StringComparer.Ordinal)) / terms.Count;
                 var score = (max > 0 ? c.Rank / max : 0) * (1 + (TitleBoost * coverage)) * (c.Lang == request.Lang ? 1 : OtherLanguageFactor);
-                return (Candidate: c, Info: info[c.Id], Score: score);
+                return (Candidate: c, Score: score);
             })
-            .GroupBy(x => x.Info.ArticleId)
+            .GroupBy(x => x.Candidate.ArticleId)
             .Select(g => g.OrderByDescending(x => x.Score).First())
             .OrderByDescending(x => x.Score)
-            .ThenBy(x => x.Info.Slug, StringComparer.Ordinal)
+            .ThenBy(x => x.Candidate.Slug, StringComparer.Ordinal)
             .Take(Math.Clamp(request.Limit, 1, 50))
             .ToList();
 
-        var articleIds = ranked.Select(r => r.Info.ArticleId).ToList();
-        var hitIds = ranked.Select(r => r.Candidate.Id).ToList();
-        var texts = await db.KbTranslations.AsNoTracking()
-            .Where(t => articleIds.Contains(t.ArticleId) && t.Status == ArticleStatus.Published && (t.Lang == request.Lang || hitIds.Contains(t.Id)))
-            .Select(t => new { t.Id, t.ArticleId, t.Lang, t.Title, t.Body })
-            .ToListAsync(cancellationToken);
+        // Show each article in the reader's language when that translation is published, even if the other one matched better.
+        var crossLanguage = ranked.Where(r => r.Candidate.Lang != request.Lang).Select(r => r.Candidate.ArticleId).ToList();
+        var preferred = crossLanguage.Count == 0
+            ? []
+            : await db.KbTranslations.AsNoTracking()
+                .Where(t => crossLanguage.Contains(t.ArticleId) && t.Lang == request.Lang && t.Status == ArticleStatus.Published)
+                .Select(t => new { t.ArticleId, t.Id })
+                .ToDictionaryAsync(t => t.ArticleId, t => t.Id, cancellationToken);
+        var shownIds = ranked.Select(r => preferred.GetValueOrDefault(r.Candidate.ArticleId, r.Candidate.Id)).ToList();
+        var shown = await DisplayAsync(shownIds, cancellationToken);
 
+        var termSet = new HashSet<string>(terms, StringComparer.Ordinal);
         var hits = new List<SearchHit>(ranked.Count);
-        string? firstPlain = null;
-        foreach (var (candidate, article, score) in ranked)
+        string? firstText = null;
+        for (var i = 0; i < ranked.Count; i++)
         {
-            var shown = texts.FirstOrDefault(t => t.ArticleId == article.ArticleId && t.Lang == request.Lang)
-                ?? texts.First(t => t.Id == candidate.Id);
-            var plain = MarkdownRenderer.ToPlainText(shown.Body);
-            firstPlain ??= shown.Title + " " + plain;
+            var (candidate, score) = ranked[i];
+            if (!shown.TryGetValue(shownIds[i], out var text))
+            {
+                continue;
+            }
+
+            firstText ??= text.Title + " " + text.Plain;
             hits.Add(new SearchHit(
-                article.ArticleId, shown.Id, article.Slug, shown.Lang, shown.Title,
-                Highlighter.Highlight(shown.Title, termSet), Highlighter.Snippet(plain, termSet),
-                Math.Round(score, 4), article.Category, article.Section, article.Visibility, shown.Lang != request.Lang));
+                candidate.ArticleId, shownIds[i], candidate.Slug, text.Lang, text.Title,
+                Highlighter.Highlight(text.Title, termSet), Highlighter.Snippet(text.Plain, termSet),
+                Math.Round(score, 4), candidate.Category, candidate.Visibility, text.Lang != request.Lang));
         }
 
-        return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, firstPlain), request.Lang, terms, hits);
+        return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, firstText), request.Lang, terms, hits);
     }
 
-    /// <summary>A candidate from the index: translation id, language, analysed title terms, provider score (higher is better).</summary>
-    internal sealed record Candidate(long Id, string Lang, string Title, double Rank);
+    /// <summary>A candidate from the index: translation id, language, analysed title terms, provider score (higher is better), article fields.</summary>
+    internal sealed record Candidate(long Id, string Lang, string Title, double Rank, long ArticleId, string Slug, string Category, string Visibility);
+
+    private sealed record DisplayText(string Lang, string Title, string Plain);
 
     /// <summary>The FTS5 query text: each term quoted, OR-ed. Terms hold only letters and digits, and quoting makes any of them literal.</summary>
-    internal static string Fts5Match(IEnumerable<string> terms) =>
-        string.Join(" OR ", terms.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+    internal static string Fts5Match(IEnumerable<string> terms, bool includeInternal) =>
+        (includeInternal ? "" : "vis : public AND ") + "(" + string.Join(" OR ", terms.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")) + ")";
 
     /// <summary>The tsquery text: each term quoted, OR-ed.</summary>
     internal static string TsQuery(IEnumerable<string> terms) =>
         string.Join(" | ", terms.Select(t => "'" + t.Replace("'", "''", StringComparison.Ordinal).Replace("\\", "", StringComparison.Ordinal) + "'"));
 
+    // Rank inside the index first (only ids and scores), then read the stored fields of the 60 best: reading them
+    // for every match before sorting is what makes a naive query slow on common terms.
     internal const string SqliteCandidateSql = """
-        SELECT rowid, lang, title, -bm25(kb_search_fts, 10.0, 4.0, 1.0, 0.3) AS score
-        FROM kb_search_fts
-        WHERE kb_search_fts MATCH $match AND ($internal = 1 OR vis = 'public')
-        ORDER BY bm25(kb_search_fts, 10.0, 4.0, 1.0, 0.3)
-        LIMIT $limit
+        SELECT f.rowid, f.lang, f.title, c.score, f.article, f.slug, f.category, f.vis
+        FROM (SELECT rowid AS id, -bm25(kb_search_fts, 10.0, 4.0, 1.0, 0.3, 0.0) AS score
+              FROM kb_search_fts WHERE kb_search_fts MATCH $match
+              ORDER BY score DESC LIMIT $limit) AS c
+        JOIN kb_search_fts AS f ON f.rowid = c.id
+        ORDER BY c.score DESC
         """;
 
     internal const string PostgresCandidateSql = """
         SELECT "TranslationId", lang, title,
             (SELECT coalesce(sum(ts_rank('{0.05,0.1,0.4,1.0}', tsv, to_tsquery('simple', q.term), 1) * q.weight), 0)
-             FROM unnest(@terms::text[], @weights::float8[]) AS q(term, weight)) AS score
+             FROM unnest(@terms::text[], @weights::float8[]) AS q(term, weight)) AS score,
+            article, slug, category, vis
         FROM kb_search_index
         WHERE tsv @@ to_tsquery('simple', @match) AND (@internal OR vis = 'public')
         ORDER BY score DESC
@@ -143,7 +148,7 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         """;
 
     private Task<List<Candidate>> SqliteCandidatesAsync(List<string> terms, bool includeInternal, CancellationToken cancellationToken) =>
-        QueryAsync(SqliteCandidateSql, cancellationToken, ("$match", Fts5Match(terms)), ("$internal", includeInternal ? 1 : 0), ("$limit", Candidates));
+        QueryAsync(SqliteCandidateSql, cancellationToken, ("$match", Fts5Match(terms, includeInternal)), ("$limit", Candidates));
 
     private Task<List<Candidate>> PostgresCandidatesAsync(List<string> terms, VocabularySet vocab, bool includeInternal, CancellationToken cancellationToken) =>
         QueryAsync(PostgresCandidateSql, cancellationToken,
@@ -153,7 +158,41 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
             ("@internal", includeInternal),
             ("@limit", Candidates));
 
-    private async Task<List<Candidate>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private Task<List<Candidate>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        ReadAsync(sql, reader => new Candidate(
+            reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture),
+            reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetString(7)), cancellationToken, parameters);
+
+    /// <summary>Title as written and plain text of the translations to show, straight from the index.</summary>
+    private async Task<Dictionary<long, DisplayText>> DisplayAsync(List<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        List<(long Id, DisplayText Text)> rows;
+        if (db.IsSqlite)
+        {
+            // One numbered placeholder per id: the SQL text holds only parameter names, never values.
+            var names = ids.Select((_, i) => "$id" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+            rows = await ReadAsync(
+                $"SELECT rowid, lang, display, plain FROM kb_search_fts WHERE rowid IN ({string.Join(", ", names)})",
+                r => (r.GetInt64(0), new DisplayText(r.GetString(1), r.GetString(2), r.GetString(3))), cancellationToken,
+                names.Select((n, i) => (n, (object)ids[i])).ToArray());
+        }
+        else
+        {
+            rows = await ReadAsync(
+                "SELECT \"TranslationId\", lang, display, plain FROM kb_search_index WHERE \"TranslationId\" = ANY(@ids)",
+                r => (r.GetInt64(0), new DisplayText(r.GetString(1), r.GetString(2), r.GetString(3))), cancellationToken,
+                ("@ids", ids.ToArray()));
+        }
+
+        return rows.ToDictionary(r => r.Id, r => r.Text);
+    }
+
+    private async Task<List<T>> ReadAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         // EF's ref-counted open runs the connection interceptors (SQLite pragmas) and leaves an open connection alone.
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -172,11 +211,11 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
                 command.Parameters.Add(parameter);
             }
 
-            var results = new List<Candidate>();
+            var results = new List<T>();
             await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                results.Add(new Candidate(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture)));
+                results.Add(map(reader));
             }
 
             return results;

@@ -25,6 +25,43 @@ internal static class PorterStemmer
         return stemmer.Run();
     }
 
+    // Rule tables keyed by the letter the suffix ends (step 3) or the one before it (steps 2 and 4), as in the paper.
+    private static readonly Dictionary<char, string[][]> Step2Rules = new()
+    {
+        ['a'] = [["ational", "ate"], ["tional", "tion"]],
+        ['c'] = [["enci", "ence"], ["anci", "ance"]],
+        ['e'] = [["izer", "ize"]],
+        ['l'] = [["bli", "ble"], ["alli", "al"], ["entli", "ent"], ["eli", "e"], ["ousli", "ous"]],
+        ['o'] = [["ization", "ize"], ["ation", "ate"], ["ator", "ate"]],
+        ['s'] = [["alism", "al"], ["iveness", "ive"], ["fulness", "ful"], ["ousness", "ous"]],
+        ['t'] = [["aliti", "al"], ["iviti", "ive"], ["biliti", "ble"]],
+        ['g'] = [["logi", "log"]],
+    };
+
+    private static readonly Dictionary<char, string[][]> Step3Rules = new()
+    {
+        ['e'] = [["icate", "ic"], ["ative", ""], ["alize", "al"]],
+        ['i'] = [["iciti", "ic"]],
+        ['l'] = [["ical", "ic"], ["ful", ""]],
+        ['s'] = [["ness", ""]],
+    };
+
+    private static readonly Dictionary<char, string[]> Step4Suffixes = new()
+    {
+        ['a'] = ["al"],
+        ['c'] = ["ance", "ence"],
+        ['e'] = ["er"],
+        ['i'] = ["ic"],
+        ['l'] = ["able", "ible"],
+        ['n'] = ["ant", "ement", "ment", "ent"],
+        ['o'] = ["ion", "ou"],
+        ['s'] = ["ism"],
+        ['t'] = ["ate", "iti"],
+        ['u'] = ["ous"],
+        ['v'] = ["ive"],
+        ['z'] = ["ize"],
+    };
+
     private sealed class Worker(string word)
     {
         private readonly char[] _b = word.ToCharArray();
@@ -248,18 +285,11 @@ internal static class PorterStemmer
                 return;
             }
 
-            string[][] rules = _b[_k - 1] switch
+            if (!Step2Rules.TryGetValue(_b[_k - 1], out var rules))
             {
-                'a' => [["ational", "ate"], ["tional", "tion"]],
-                'c' => [["enci", "ence"], ["anci", "ance"]],
-                'e' => [["izer", "ize"]],
-                'l' => [["bli", "ble"], ["alli", "al"], ["entli", "ent"], ["eli", "e"], ["ousli", "ous"]],
-                'o' => [["ization", "ize"], ["ation", "ate"], ["ator", "ate"]],
-                's' => [["alism", "al"], ["iveness", "ive"], ["fulness", "ful"], ["ousness", "ous"]],
-                't' => [["aliti", "al"], ["iviti", "ive"], ["biliti", "ble"]],
-                'g' => [["logi", "log"]],
-                _ => [],
-            };
+                return;
+            }
+
             foreach (var rule in rules)
             {
                 if (Ends(rule[0]))
@@ -272,14 +302,11 @@ internal static class PorterStemmer
 
         private void Step3()
         {
-            string[][] rules = _b[_k] switch
+            if (!Step3Rules.TryGetValue(_b[_k], out var rules))
             {
-                'e' => [["icate", "ic"], ["ative", ""], ["alize", "al"]],
-                'i' => [["iciti", "ic"]],
-                'l' => [["ical", "ic"], ["ful", ""]],
-                's' => [["ness", ""]],
-                _ => [],
-            };
+                return;
+            }
+
             foreach (var rule in rules)
             {
                 if (Ends(rule[0]))
@@ -297,22 +324,11 @@ internal static class PorterStemmer
                 return;
             }
 
-            string[] suffixes = _b[_k - 1] switch
+            if (!Step4Suffixes.TryGetValue(_b[_k - 1], out var suffixes))
             {
-                'a' => ["al"],
-                'c' => ["ance", "ence"],
-                'e' => ["er"],
-                'i' => ["ic"],
-                'l' => ["able", "ible"],
-                'n' => ["ant", "ement", "ment", "ent"],
-                'o' => ["ion", "ou"],
-                's' => ["ism"],
-                't' => ["ate", "iti"],
-                'u' => ["ous"],
-                'v' => ["ive"],
-                'z' => ["ize"],
-                _ => [],
-            };
+                return;
+            }
+
             var matched = false;
             foreach (var suffix in suffixes)
             {
