@@ -41,9 +41,10 @@ public sealed class HelpCenterBrowserTests
             (await page.Locator("ol.help-results mark").CountAsync()).ShouldBeGreaterThan(0);
 
             await page.Locator("a.result-title").First.ClickAsync();
-            await page.WaitForURLAsync("**/help/articles/**");
-            (await page.Locator("nav.breadcrumbs a").CountAsync()).ShouldBeGreaterThanOrEqualTo(2);
+            // Blazor's enhanced navigation swaps the page in after the URL changes: wait for the article itself.
             await page.GetByRole(AriaRole.Heading, new() { Name = "Was this article helpful?" }).WaitForAsync();
+            page.Url.ShouldContain("/help/articles/");
+            (await page.Locator("nav.breadcrumbs a").CountAsync()).ShouldBeGreaterThanOrEqualTo(2);
             await page.GetByRole(AriaRole.Button, new() { Name = "Yes", Exact = true }).ClickAsync();
             await page.GetByTestId("feedback-thanks").WaitForAsync();
 

@@ -68,7 +68,12 @@ public sealed class StarterContentTests(DatabaseFixture fixture) : IClassFixture
         var (original, errors) = KnowledgeImporter.ReadDirectory(source);
         errors.ShouldBeEmpty();
         var (exported, _) = KnowledgeImporter.ReadDirectory(first);
-        exported.OrderBy(f => f.Lang).ThenBy(f => f.Slug).Select(Comparable).ShouldBe(original.OrderBy(f => f.Lang).ThenBy(f => f.Slug).Select(Comparable));
+        exported.Count.ShouldBe(original.Count);
+        var byKey = exported.ToDictionary(f => (f.Slug, f.Lang));
+        foreach (var file in original)
+        {
+            Comparable(byKey[(file.Slug, file.Lang)]).ShouldBe(Comparable(file), $"{file.Lang}/{file.Slug}");
+        }
     }
 
     [Fact]

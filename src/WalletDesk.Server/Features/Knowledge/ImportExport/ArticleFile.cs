@@ -160,7 +160,8 @@ public sealed record ArticleFile(
         char? quote = null;
         foreach (var c in value)
         {
-            if (quote is null && c is '"' or '\'')
+            // A quote opens only at the start of an item, so an apostrophe ("can't") is just a character.
+            if (quote is null && c is '"' or '\'' && current.ToString().Trim().Length == 0)
             {
                 quote = c;
             }
