@@ -41,6 +41,32 @@ public sealed class CustomerPortalTests(DatabaseFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Portal_CustomerAddsAnAttachment_AndAForgedUploadIsRefused()
+    {
+        var app = await fixture.For(Providers.Sqlite);
+        var (client, customer) = await PortalAsync(app);
+        var written = await (await customer.Client.PostAsync("/api/me/tickets", System.Net.Http.Json.JsonContent.Create(new CreateCustomerTicketRequest("Screenshot", "see attached", "other", null, null, null))))
+            .ReadAsAsync<TicketWriteResponse>(HttpStatusCode.Created);
+        var page = HttpHelpers.Html(await (await client.GetAsync($"/portal/tickets/{written.TicketId}")).ShouldReturnAsync(HttpStatusCode.OK));
+        var form = page.QuerySelector("form[enctype='multipart/form-data']")!;
+        var token = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        using var upload = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new ByteArrayContent(WalletDesk.Server.Tests.Attachments.SampleFiles.Png()), "file", "screen.png" },
+        };
+        var response = await client.PostAsync(form.GetAttribute("action"), upload);
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.LocationPath().ShouldContain("uploaded=1");
+        var after = HttpHelpers.Html(await (await client.GetAsync(response.LocationPath())).ShouldReturnAsync(HttpStatusCode.OK));
+        after.QuerySelector("[data-testid=attachments]")!.TextContent.ShouldContain("screen.png");
+
+        using var forged = new MultipartFormDataContent { { new ByteArrayContent(WalletDesk.Server.Tests.Attachments.SampleFiles.Png()), "file", "x.png" } };
+        (await client.PostAsync(form.GetAttribute("action"), forged)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Portal_AnotherCustomersTicket_IsNotFound()
     {
         var app = await fixture.For(Providers.Sqlite);

@@ -15,6 +15,11 @@ public static class PortalModule
     {
         app.MapGet("/portal/session", StartSession).AllowAnonymous().RequireRateLimiting(RateLimits.Public).ExcludeFromDescription();
         app.MapPost("/portal/sign-out", SignOut).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/portal/tickets/{id:long}/attachments", UploadAttachment)
+            .RequireAuthorization(StaffPolicies.Customer)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(WalletDesk.Server.Features.Attachments.AttachmentService.MultipartOverheadBytes + 25L * 1024 * 1024))
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
         return app;
     }
 
@@ -30,6 +35,30 @@ public static class PortalModule
         await http.SignInAsync(IdentitySchemes.CustomerPortal, WalletDeskClaims.ForCustomer(customer, IdentitySchemes.CustomerPortal));
         var target = next is not null && next.StartsWith("/portal", StringComparison.Ordinal) && !next.StartsWith("//", StringComparison.Ordinal) && !next.Contains('\\', StringComparison.Ordinal) ? next : "/portal";
         return TypedResults.Redirect(target);
+    }
+
+    /// <summary>The portal's upload form: checks the form's antiforgery token, stores the file through the attachment service, returns to the ticket.</summary>
+    private static async Task<IResult> UploadAttachment(long id, HttpContext http, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery, WalletDesk.Server.Features.Attachments.AttachmentService attachments, CancellationToken ct)
+    {
+        // The body is read twice (antiforgery field, then the streamed file); buffering spills to disk beyond a small threshold.
+        http.Request.EnableBuffering();
+        var valid = await antiforgery.IsRequestValidAsync(http);
+        http.Request.Body.Position = 0;
+        if (!valid)
+        {
+            return TypedResults.Problem(title: "Invalid form", detail: "Reload the page and try again.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var customerId = http.User.CustomerIdOf()!.Value;
+        try
+        {
+            var stored = await attachments.UploadAsync(http.Request, id, new WalletDesk.Server.Features.Attachments.Uploader(WalletDesk.Server.Features.Tickets.TicketActors.Customer, customerId.ToString(), null, customerId), false, null, ct);
+            return stored is null ? TypedResults.NotFound() : TypedResults.Redirect($"/portal/tickets/{id}?uploaded=1");
+        }
+        catch (WalletDesk.Server.Features.Attachments.AttachmentRejectedException ex)
+        {
+            return TypedResults.Redirect($"/portal/tickets/{id}?uploadError={Uri.EscapeDataString(ex.Message)}");
+        }
     }
 
     private static async Task<IResult> SignOut(HttpContext http, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
