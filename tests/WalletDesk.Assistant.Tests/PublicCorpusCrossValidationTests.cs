@@ -8,7 +8,7 @@ namespace WalletDesk.Assistant.Tests;
 /// cross-validation) runs in <c>walletdesk bench assistant</c>; here a 3-fold run with the default C
 /// keeps the test under a minute while still guarding against regressions.
 /// </summary>
-public class Banking77Tests
+public class PublicCorpusCrossValidationTests
 {
     // Measured 3-fold accuracy is about 90%; the floor leaves room for harmless changes but not for a broken feature view.
     private const double AccuracyFloor = 0.87;
