@@ -136,16 +136,23 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         ORDER BY c.score DESC
         """;
 
+    // ts_rank has no IDF: rank the matches cheaply inside the GIN-filtered set first (what a plain FTS query
+    // does anyway), then weight each query term by its IDF over the best 200 only, so the per-term work does
+    // not grow with the number of matching articles.
     internal const string PostgresCandidateSql = """
-        SELECT "TranslationId", lang, title,
-            (SELECT coalesce(sum(ts_rank('{0.05,0.1,0.4,1.0}', tsv, to_tsquery('simple', q.term), 1) * q.weight), 0)
+        SELECT c."TranslationId", c.lang, c.title,
+            (SELECT coalesce(sum(ts_rank('{0.05,0.1,0.4,1.0}', c.tsv, to_tsquery('simple', q.term), 1) * q.weight), 0)
              FROM unnest(@terms::text[], @weights::float8[]) AS q(term, weight)) AS score,
-            article, slug, category, vis
-        FROM kb_search_index
-        WHERE tsv @@ to_tsquery('simple', @match) AND (@internal OR vis = 'public')
+            c.article, c.slug, c.category, c.vis
+        FROM (SELECT "TranslationId", lang, title, tsv, article, slug, category, vis
+              FROM kb_search_index, to_tsquery('simple', @match) AS query
+              WHERE tsv @@ query AND (@internal OR vis = 'public')
+              ORDER BY ts_rank('{0.05,0.1,0.4,1.0}', tsv, query, 1) DESC
+              LIMIT 200) AS c
         ORDER BY score DESC
         LIMIT @limit
         """;
+
 
     private Task<List<Candidate>> SqliteCandidatesAsync(List<string> terms, bool includeInternal, CancellationToken cancellationToken) =>
         QueryAsync(SqliteCandidateSql, cancellationToken, ("$match", Fts5Match(terms, includeInternal)), ("$limit", Candidates));
@@ -154,9 +161,27 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         QueryAsync(PostgresCandidateSql, cancellationToken,
             ("@terms", terms.Select(t => "'" + t + "'").ToArray()),
             ("@weights", terms.Select(vocab.Idf).ToArray()),
-            ("@match", TsQuery(terms)),
+            ("@match", TsQuery(SelectiveTerms(terms, vocab))),
             ("@internal", includeInternal),
             ("@limit", Candidates));
+
+    /// <summary>
+    /// The terms that decide which rows PostgreSQL ranks: in a large knowledge base (5,000+ translations), terms in
+    /// more than a fifth of the articles are left out of the match (they still count in the score) when a rarer
+    /// term is there, so "my card payment failed" does not rank every article that says "card". Small knowledge
+    /// bases keep every term (it costs nothing there and the common words still find candidates). SQLite's FTS5
+    /// ranks fast enough without this.
+    /// </summary>
+    internal static List<string> SelectiveTerms(List<string> terms, VocabularySet vocab)
+    {
+        if (vocab.Documents < 5000)
+        {
+            return terms;
+        }
+
+        var selective = terms.Where(t => vocab.Frequency(t) <= vocab.Documents / 5).ToList();
+        return selective.Count > 0 ? selective : terms;
+    }
 
     private Task<List<Candidate>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
         ReadAsync(sql, reader => new Candidate(
