@@ -11,25 +11,15 @@ public sealed class ConsoleTwoFactorBrowserTests
     [Fact]
     public async Task DemoAdmin_EnrolsTotp_SignsOut_SignsInAgainWithCode()
     {
-        if (!Infrastructure.Browser.IsAvailable)
+        await using var session = await BrowserSession.OpenAsync(1100, 800);
+        if (session is null)
         {
-            Environment.GetEnvironmentVariable("CI").ShouldNotBe("true", "CI must install Debian's chromium (.ci/run does)");
             return;
         }
 
         await using var server = await ServerProcess.StartAsync();
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 800 } });
-        var scriptErrors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                scriptErrors.Add(message.Text);
-            }
-        };
+        var page = session.Page;
+        var scriptErrors = session.ScriptErrors;
 
         try
         {

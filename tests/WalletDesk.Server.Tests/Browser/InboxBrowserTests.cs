@@ -10,25 +10,15 @@ public sealed class InboxBrowserTests
     [Fact]
     public async Task Agent_OpensTicketFromInbox_SeesWallet_RepliesWithMacro()
     {
-        if (!Infrastructure.Browser.IsAvailable)
+        await using var session = await BrowserSession.OpenAsync(1280, 900);
+        if (session is null)
         {
-            Environment.GetEnvironmentVariable("CI").ShouldNotBe("true", "CI must install Debian's chromium (.ci/run does)");
             return;
         }
 
         await using var server = await ServerProcess.StartAsync();
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
-        var scriptErrors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                scriptErrors.Add(message.Text);
-            }
-        };
+        var page = session.Page;
+        var scriptErrors = session.ScriptErrors;
 
         try
         {

@@ -29,3 +29,48 @@ public static class Browser
         return Path.Combine(folder, name);
     }
 }
+
+/// <summary>One page in Debian's Chromium, collecting console errors (CSP violations show up there).</summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
+    {
+        _playwright = playwright;
+        _browser = browser;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                ScriptErrors.Add(message.Text);
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    public List<string> ScriptErrors { get; } = [];
+
+    /// <summary>Null when Chromium is not installed outside CI (CI must have it: .ci/run installs it).</summary>
+    public static async Task<BrowserSession?> OpenAsync(int width, int height)
+    {
+        if (!Browser.IsAvailable)
+        {
+            Environment.GetEnvironmentVariable("CI").ShouldNotBe("true", "CI must install Debian's chromium (.ci/run does)");
+            return null;
+        }
+
+        var (playwright, browser) = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        return new BrowserSession(playwright, browser, page);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
