@@ -3,6 +3,7 @@ using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
+using WalletDesk.Server.Features.Email;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
@@ -24,6 +25,7 @@ builder.Services
     .AddAttachments()
     .AddPhone()
     .AddKnowledge()
+    .AddEmail()
     .AddDemoData();
 
 var app = builder.Build();

@@ -54,6 +54,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<KbFeedback> KbFeedback => Set<KbFeedback>();
     public DbSet<KbSearchEvent> KbSearchEvents => Set<KbSearchEvent>();
     public DbSet<KbDeflectionEvent> KbDeflectionEvents => Set<KbDeflectionEvent>();
+    public DbSet<Features.Email.EmailMessage> EmailOutbox => Set<Features.Email.EmailMessage>();
 
     public abstract bool IsSqlite { get; }
 

@@ -10,8 +10,11 @@ public interface IEmailOutbox
     Task<long> EnqueueAsync(OutgoingEmail email, CancellationToken cancellationToken);
 }
 
-/// <remarks>
-/// <c>Kind</c>: What it is, for the log and reports (e.g. <c>chat_transcript</c>).<br/>
-/// <c>Reference</c>: What it is about (e.g. a ticket id), for the log.
-/// </remarks>
+/// <summary>One email to send to one recipient.</summary>
+/// <param name="To">One bare address (<c>name@example.com</c>), validated with <see cref="System.Net.Mail.MailAddress"/>.</param>
+/// <param name="Subject">One line; line breaks become spaces.</param>
+/// <param name="TextBody">The plain-text body (UTF-8).</param>
+/// <param name="Kind">What it is, for the log and reports (e.g. <c>chat_transcript</c>).</param>
+/// <param name="Reference">What it is about (e.g. a ticket id), for the log.</param>
+/// <param name="HtmlBody">An optional HTML alternative; the caller is responsible for it being safe (sanitized).</param>
 public sealed record OutgoingEmail(string To, string Subject, string TextBody, string Kind, string? Reference = null, string? HtmlBody = null);
