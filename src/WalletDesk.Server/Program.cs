@@ -2,6 +2,7 @@ using WalletDesk.Server;
 using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
+using WalletDesk.Server.Features.Chat;
 using WalletDesk.Server.Features.Demo;
 using WalletDesk.Server.Features.Email;
 using WalletDesk.Server.Features.Identity;
@@ -26,6 +27,7 @@ builder.Services
     .AddPhone()
     .AddKnowledge()
     .AddEmail()
+    .AddChat()
     .AddDemoData();
 
 var app = builder.Build();
@@ -39,6 +41,7 @@ app.MapPortal();
 app.MapAttachments();
 app.MapPhone();
 app.MapKnowledge();
+app.MapChat();
 
 return await app.RunWalletDeskAsync();
 
