@@ -119,7 +119,7 @@ public sealed class ChatHubFilter(IOptions<ChatOptions> options, ILogger<ChatHub
 
         if (caller.IsStaff && !await StillAllowedAsync(invocation))
         {
-            invocation.Context.Abort();
+            // Refused now; the monitor closes the connection on its next pass so broadcasts stop too.
             throw new HubException("Your session has ended. Sign in again.");
         }
 

@@ -154,6 +154,11 @@ public sealed partial class ChatService(
 
     public async Task<ChatAck> SendAsync(ChatCaller caller, long conversationId, string? clientMessageId, string? text, bool internalNote, CancellationToken ct)
     {
+        if (internalNote)
+        {
+            RequireStaff(caller);
+        }
+
         var conversation = await FindForAsync(caller, conversationId, write: true, ct);
         var body = ValidateText(text);
         if (conversation.Status == ChatStatuses.Closed)
@@ -170,11 +175,6 @@ public sealed partial class ChatService(
         }
         else
         {
-            if (internalNote)
-            {
-                throw ChatException.NotFound();
-            }
-
             written = await tickets.AddCustomerMessageAsync(caller.Id, conversationId, body, clientMessageId, caller.Actor, TicketChannels.Chat, ct);
         }
 
