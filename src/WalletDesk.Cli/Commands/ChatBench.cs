@@ -18,7 +18,14 @@ namespace WalletDesk.Cli.Commands;
 /// </summary>
 internal static class ChatBench
 {
-    internal sealed record Settings(int Customers, int Rate, int Seconds, int Agents, int WarmupSeconds, int RampPerSecond);
+    internal sealed record Settings(int Customers, int Rate, int Seconds, int Agents, int WarmupSeconds, int RampPerSecond)
+    {
+        /// <summary>Extra environment for the WalletDesk server child (diagnostics, e.g. EF command logging).</summary>
+        public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
+        /// <summary>Where the WalletDesk server child's output goes, if anywhere.</summary>
+        public string? ServerLog { get; init; }
+    }
 
     public static Command Create()
     {
@@ -30,13 +37,32 @@ internal static class ChatBench
         var ramp = new Option<int>("--ramp") { Description = "New customer connections per second while connecting.", DefaultValueFactory = _ => 200 };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL admin connection string (a scratch database is created and dropped). Without it: SQLite only." };
         var skipSqlite = new Option<bool>("--skip-sqlite") { Description = "Run PostgreSQL only (with the echo baseline)." };
+        var serverEnv = new Option<string[]>("--server-env") { Description = "KEY=VALUE for the WalletDesk server child, repeatable (diagnostics, e.g. Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=Information).", AllowMultipleArgumentsPerToken = false };
+        var serverLog = new Option<string?>("--server-log") { Description = "Append the WalletDesk server child's output to this file (one per database: .sqlite/.postgres is added)." };
         var command = new Command("chat", "Benchmark live chat through the real hub and database against a raw SignalR echo.")
         {
-            customers, rate, seconds, agents, warmup, ramp, postgres, skipSqlite,
+            customers, rate, seconds, agents, warmup, ramp, postgres, skipSqlite, serverEnv, serverLog,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var settings = new Settings(parse.GetValue(customers), parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(agents), parse.GetValue(warmup), parse.GetValue(ramp));
+            var environment = new Dictionary<string, string>();
+            foreach (var pair in parse.GetValue(serverEnv) ?? [])
+            {
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                if (equals < 1)
+                {
+                    await Console.Error.WriteLineAsync($"walletdesk: --server-env takes KEY=VALUE, not '{pair}'.");
+                    return 2;
+                }
+
+                environment[pair[..equals]] = pair[(equals + 1)..];
+            }
+
+            var settings = new Settings(parse.GetValue(customers), parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(agents), parse.GetValue(warmup), parse.GetValue(ramp))
+            {
+                ServerEnvironment = environment,
+                ServerLog = parse.GetValue(serverLog),
+            };
             if (settings.Customers < 1 || settings.Rate < 1 || settings.Seconds < 1 || settings.Agents < 1 || settings.WarmupSeconds < 0 || settings.RampPerSecond < 1)
             {
                 await Console.Error.WriteLineAsync("walletdesk: --customers, --rate, --seconds, --agents and --ramp must be at least 1, --warmup at least 0.");
@@ -172,6 +198,7 @@ internal static class ChatBench
         Row("server RSS peak while sending MB", r => TicketBench.F(r.Peak.RssKb / 1024.0), r => r.Peak.RssKb);
         Row("server KB per connection (RSS)", r => TicketBench.F(r.KbPerConnection, "0.0"), r => r.KbPerConnection);
         Row("server KB per connection (private)", r => TicketBench.F(r.PrivateKbPerConnection, "0.0"), r => r.PrivateKbPerConnection);
+        Row("server threads after connect → peak", r => $"{r.After.Threads} → {r.Peak.Threads}", r => r.Peak.Threads);
         Row("server CPU cores while sending", r => TicketBench.F(r.ServerCores, "0.00"), r => r.ServerCores);
         Row("bench CPU cores while sending", r => TicketBench.F(r.BenchCores, "0.00"), null);
         AnsiConsole.Write(table);
@@ -278,8 +305,11 @@ internal static class ChatBench
         private readonly List<HubConnection> _agents = [];
         private string[] _customerTokens = [];
 
-        private WalletDeskScenario(Target target, Settings settings, Process server, string baseUrl, string signingKey)
+        private readonly StreamWriter? _log;
+
+        private WalletDeskScenario(Target target, Settings settings, Process server, string baseUrl, string signingKey, StreamWriter? log)
         {
+            _log = log;
             _target = target;
             _settings = settings;
             Server = server;
@@ -297,11 +327,29 @@ internal static class ChatBench
             var signingKey = RandomNumberGenerator.GetString(TicketBenchApi.KeyAlphabet, 48);
             var baseUrl = $"http://127.0.0.1:{TicketBenchApi.FreePort().ToString(CultureInfo.InvariantCulture)}";
             AnsiConsole.WriteLine($"{target.Label}: starting WalletDesk.Server...");
-            var server = TicketBenchApi.StartServer(target, signingKey, baseUrl, out var output, new Dictionary<string, string>
+            var environment = new Dictionary<string, string>
             {
                 // Straight to the agents' queue: the bench measures chat, not the assistant.
                 ["Chat__AssistantFirst"] = "false",
                 ["Logging__LogLevel__Default"] = "Warning",
+            };
+            foreach (var (key, value) in settings.ServerEnvironment)
+            {
+                environment[key] = value;
+            }
+
+            StreamWriter? log = null;
+            if (settings.ServerLog is { } path)
+            {
+                log = new StreamWriter(path + (target.IsPostgres ? ".postgres" : ".sqlite"), append: true) { AutoFlush = true };
+            }
+
+            var server = TicketBenchApi.StartServer(target, signingKey, baseUrl, out var output, environment, log is null ? null : line =>
+            {
+                lock (log)
+                {
+                    log.WriteLine(line);
+                }
             });
             try
             {
@@ -312,10 +360,15 @@ internal static class ChatBench
             {
                 await TicketBenchApi.StopAsync(server);
                 server.Dispose();
+                if (log is not null)
+                {
+                    await log.DisposeAsync();
+                }
+
                 throw;
             }
 
-            return new WalletDeskScenario(target, settings, server, baseUrl, signingKey);
+            return new WalletDeskScenario(target, settings, server, baseUrl, signingKey, log);
         }
 
         public async Task PrepareAsync(MessageLedger ledger, CancellationToken ct)
@@ -391,6 +444,10 @@ internal static class ChatBench
 
             await TicketBenchApi.StopAsync(Server);
             Server.Dispose();
+            if (_log is not null)
+            {
+                await _log.DisposeAsync();
+            }
         }
 
         private HubConnectionOptions Options(string token) => new(new Uri(_baseUrl + "/hubs/chat")) { AccessToken = token, HandshakeTimeout = TimeSpan.FromSeconds(60) };

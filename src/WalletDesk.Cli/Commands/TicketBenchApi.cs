@@ -226,7 +226,7 @@ internal static class TicketBenchApi
         })).ToArray();
     }
 
-    internal static Process StartServer(Target target, string signingKey, string baseUrl, out ConcurrentQueue<string> output, IReadOnlyDictionary<string, string>? extraEnvironment = null)
+    internal static Process StartServer(Target target, string signingKey, string baseUrl, out ConcurrentQueue<string> output, IReadOnlyDictionary<string, string>? extraEnvironment = null, Action<string>? onLine = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "WalletDesk.Server.dll");
         if (!File.Exists(dll))
@@ -274,6 +274,7 @@ internal static class TicketBenchApi
                 return;
             }
 
+            onLine?.Invoke(e.Data);
             lines.Enqueue(e.Data);
             while (lines.Count > 60 && lines.TryDequeue(out _))
             {
