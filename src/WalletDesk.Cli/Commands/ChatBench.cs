@@ -455,11 +455,6 @@ internal static class ChatBench
         /// <summary>Agents and their chat-scoped API tokens, straight in the scratch database as <c>walletdesk staff create</c> would.</summary>
         private async Task<IReadOnlyList<string>> CreateAgentTokensAsync(CancellationToken ct)
         {
-            if (!ApiScopes.IsKnown(ChatScope))
-            {
-                throw new InvalidOperationException($"{Label}: this build of WalletDesk.Server has no chat hub yet (no '{ChatScope}' API scope for agents).");
-            }
-
             await using var app = CliHost.Build(new Dictionary<string, string?>
             {
                 ["WALLETDESK_DATA_DIR"] = _target.DataDirectory,
@@ -477,16 +472,13 @@ internal static class ChatBench
                     name, $"{name}@bench.invalid", $"Bench Agent {i.ToString(CultureInfo.InvariantCulture)}", StaffRoles.Agent,
                     RandomNumberGenerator.GetString(TicketBenchApi.KeyAlphabet, 32), actor: null, ct);
                 var created = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(
-                    new StaffActor(agent.Id, agent.UserName, agent.Role, null), "bench chat", [ChatScope], 1, ct);
+                    new StaffActor(agent.Id, agent.UserName, agent.Role, null), "bench chat", [ApiScopes.Chat], 1, ct);
                 tokens.Add(created.PlainText);
             }
 
             return tokens;
         }
     }
-
-    // ApiScopes.Chat once the chat hub has landed.
-    private const string ChatScope = "chat";
 
     private static void Keep(ConcurrentQueue<string> lines, string? line)
     {

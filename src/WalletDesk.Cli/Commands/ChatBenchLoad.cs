@@ -65,6 +65,11 @@ internal sealed record ProcessMemory(long RssKb, long PrivateKb, int Threads)
 {
     public static ProcessMemory Of(Process process)
     {
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException($"The server process exited (code {process.ExitCode.ToString(CultureInfo.InvariantCulture)}) during the run.");
+        }
+
         long rss = 0, anon = 0, threads = 0;
         foreach (var line in File.ReadLines($"/proc/{process.Id.ToString(CultureInfo.InvariantCulture)}/status"))
         {
