@@ -659,6 +659,28 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
 
     private async Task<TicketMessage> AppendMessageAsync(Ticket ticket, TicketActor actor, string visibility, CleanText clean, string channel, string? clientMessageId, DateTimeOffset at, CancellationToken ct)
     {
+        // SQLite has one writer: message appends queue here in order instead of spinning in SQLite's busy handler,
+        // whose sleeps (up to 100 ms each) dominate latency under a chat burst (L4; docs/benchmarks.md, live chat).
+        var gate = db.IsSqlite && db.Database.CurrentTransaction is null ? SqliteWriteGate : null;
+        if (gate is not null)
+        {
+            await gate.WaitAsync(ct);
+        }
+
+        try
+        {
+            return await AppendMessageLockedAsync(ticket, actor, visibility, clean, channel, clientMessageId, at, ct);
+        }
+        finally
+        {
+            gate?.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim SqliteWriteGate = new(1, 1);
+
+    private async Task<TicketMessage> AppendMessageLockedAsync(Ticket ticket, TicketActor actor, string visibility, CleanText clean, string channel, string? clientMessageId, DateTimeOffset at, CancellationToken ct)
+    {
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
