@@ -3,9 +3,23 @@ namespace WalletDesk.Server.Infrastructure;
 /// <summary>CSP without unsafe-inline, nosniff, no referrer, no framing; private pages are never cached.</summary>
 internal static class SecurityHeaders
 {
-    private const string ContentSecurityPolicy =
+    private const string PolicyWithoutFraming =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+        "object-src 'none'; base-uri 'self'; form-action 'self'; ";
+
+    private const string ContentSecurityPolicy = PolicyWithoutFraming + "frame-ancestors 'none'";
+
+    /// <summary>
+    /// The one exception to "never framed": a page (the chat widget) that WalletDesk itself and the listed origins may
+    /// embed. The origins must already be validated <c>scheme://host[:port]</c> strings.
+    /// </summary>
+    public static void AllowFramingBy(HttpContext context, IEnumerable<string> origins)
+    {
+        context.Response.Headers.ContentSecurityPolicy = PolicyWithoutFraming + "frame-ancestors " + string.Join(' ', origins.Prepend("'self'"));
+        context.Items[FramingAllowed] = true;
+    }
+
+    private const string FramingAllowed = "walletdesk.framing-allowed";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
@@ -20,7 +34,12 @@ internal static class SecurityHeaders
                 }
 
                 headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
+                if (!context.Items.ContainsKey(FramingAllowed))
+                {
+                    // X-Frame-Options cannot list origins; where framing is allowed, CSP frame-ancestors decides alone.
+                    headers.XFrameOptions = "DENY";
+                }
+
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
