@@ -19,14 +19,19 @@ const dateTimeFormat = new Intl.DateTimeFormat(language === "zh" ? "zh-CN" : "en
 // Who the parent window is: the widget loader passes its origin, which must be one the operator allowed.
 const hostOrigin = mode === "widget" && allowedOrigins.has(query.get("host")) ? query.get("host") : null;
 
+// What the chat remembers across visits (conversation id, visitor token, unsent messages). Browsers may refuse storage
+// to a third-party iframe: then it is remembered for this page's life only, and the chat still works.
+const memory = new Map();
 const store = {
   get(key) {
+    if (memory.has(key)) { return memory.get(key); }
     try { return JSON.parse(localStorage.getItem("wd-chat:" + key)); } catch { return null; }
   },
   set(key, value) {
+    memory.set(key, value ?? null);
     try {
       if (value === null || value === undefined) { localStorage.removeItem("wd-chat:" + key); } else { localStorage.setItem("wd-chat:" + key, JSON.stringify(value)); }
-    } catch { /* private mode: the chat still works, it just will not remember */ }
+    } catch { /* storage refused: memory only */ }
   },
 };
 
@@ -117,8 +122,10 @@ function renderStart() {
     const value = text.value.trim();
     if (!value) { return; }
     form.querySelector("button").disabled = true;
+    error.textContent = "";
     try {
       await startConversation(value);
+      if (!conversation) { error.textContent = link?.isConnected ? "" : t.waitingForNetwork; }
     } catch (e) {
       error.textContent = refusal(e) || e.message || t.error;
       form.querySelector("button").disabled = false;
@@ -167,14 +174,27 @@ async function startConversation(text) {
   await ensureIdentity();
   const start = { clientRequestId: uuid(), text };
   store.set("start:" + identity.key, start);
-  ui.main.replaceChildren(el("p", { class: "muted" }, t.sending));
   await flushStart();
 }
 
+let starting = false;
+
 async function flushStart() {
   const start = identity && store.get("start:" + identity.key);
-  if (!start || !link?.isConnected) { return; }
-  const state = await link.invoke("Start", { clientRequestId: start.clientRequestId, text: start.text, language, origin: mode === "widget" ? "widget" : "web_view" });
+  if (!start || !link?.isConnected || starting) { return; }
+  starting = true;
+  let state;
+  try {
+    state = await link.invoke("Start", { clientRequestId: start.clientRequestId, text: start.text, language, origin: mode === "widget" ? "widget" : "web_view" });
+  } catch (e) {
+    if (refusal(e)) {
+      store.set("start:" + identity.key, null); // refused (e.g. too long): the text stays in the form to fix
+      throw e;
+    }
+    return; // the connection went: it starts, with the same request id, once it is back
+  } finally {
+    starting = false;
+  }
   store.set("conversation:" + identity.key, state.conversationId);
   openConversation(state.conversationId, state);
   await conversation.resume();
@@ -490,16 +510,20 @@ function useCustomerToken(token) {
   boot();
 }
 
+let bootRun = 0;
+
 async function boot() {
-  const remembered = identity && store.get("conversation:" + identity.key);
-  if (!remembered) {
-    await loadAvailability();
-    if (!conversation) { renderStart(); }
-  }
+  const run = ++bootRun;
   if (identity) {
     connect();
   } else {
     setConnection("");
+  }
+  if (!(identity && store.get("conversation:" + identity.key))) {
+    await loadAvailability();
+    if (run === bootRun && !conversation) {
+      renderStart();
+    }
   }
 }
 

@@ -20,13 +20,31 @@ export function backoffDelay(attempt) {
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
+// Connection trouble is expected (phones lose their network) and shown in the page; keep it out of the error console.
+const quietLogger = {
+  log(level, message) {
+    if (level >= signalR.LogLevel.Warning && level !== signalR.LogLevel.None) {
+      console.warn("[chat]", message);
+    }
+  },
+};
+
 const jitteredPolicy = { nextRetryDelayInMilliseconds: (context) => backoffDelay(context.previousRetryCount) };
 
-/** The server's message when it refused a call (a HubException), or null when the call failed in transport. */
+/**
+ * Null when a call failed because the connection went (send it again after reconnecting); otherwise what to tell the
+ * person: the server's own words for a refusal (a HubException), or a generic line for anything else the server said.
+ */
 export function refusal(error) {
   const text = String(error?.message ?? error ?? "");
   const at = text.indexOf("HubException: ");
-  return at >= 0 ? text.slice(at + "HubException: ".length) : null;
+  if (at >= 0) {
+    return text.slice(at + "HubException: ".length);
+  }
+  if (/connection (being )?closed|not in the 'Connected' State|connection was stopped|Invocation canceled/i.test(text)) {
+    return null;
+  }
+  return document.documentElement.lang.startsWith("zh") ? "出现问题，请重试。" : "Something went wrong. Try again.";
 }
 
 /**
@@ -45,7 +63,7 @@ export class Link {
     this.hub = new signalR.HubConnectionBuilder()
       .withUrl("/hubs/chat", options)
       .withAutomaticReconnect(jitteredPolicy)
-      .configureLogging(signalR.LogLevel.None)
+      .configureLogging(quietLogger)
       .build();
     this.hub.onreconnecting(() => this.setStatus("reconnecting"));
     this.hub.onreconnected(() => this.connected());
@@ -78,6 +96,7 @@ export class Link {
   }
 
   start() {
+    this.onStatus(this.status);
     this.scheduleStart(0);
   }
 
@@ -154,13 +173,16 @@ export class Conversation {
     this.flushing = false;
   }
 
-  /** A `message` event or a message from Resume. */
-  apply(message) {
+  /**
+   * A `message` event, or (authoritative) a message from Resume. Customers never see internal notes, so their
+   * sequence can skip numbers: a gap in live events is only a possible loss, which Resume settles.
+   */
+  apply(message, fromResume = false) {
     if (message.conversationId !== this.id || message.seq <= this.lastSeq) {
       return true; // a duplicate: already shown
     }
-    if (message.seq > this.lastSeq + 1) {
-      this.resume(); // something was missed: fetch it in order
+    if (!fromResume && message.seq > this.lastSeq + 1) {
+      this.resume(); // something may have been missed: fetch it in order
       return false;
     }
     this.messages.push(message);
@@ -199,7 +221,7 @@ export class Conversation {
           do {
             sync = await this.link.invoke("Resume", this.id, this.lastSeq);
             for (const m of sync.messages) {
-              this.apply(m);
+              this.apply(m, true);
             }
             this.state = sync.state;
           } while (sync.more && sync.messages.length > 0);
