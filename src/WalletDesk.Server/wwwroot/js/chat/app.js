@@ -397,12 +397,11 @@ function renderConversation() {
 function renderContact(state) {
   const needed = state && state.status === "offline" && !state.contactKnown;
   if (!needed) {
-    if (conv.contact.dataset.open && state?.contactKnown) {
-      conv.contact.replaceChildren(el("p", { class: "notice" }, t.contactSaved));
-    } else if (!conv.contact.dataset.open) {
-      conv.contact.replaceChildren();
+    if (conv.contact.dataset.open) {
+      // The form was answered (thank them; it stays) or is no longer needed (an agent came online).
+      conv.contact.replaceChildren(...(state?.contactKnown ? [el("p", { class: "notice" }, t.contactSaved)] : []));
+      delete conv.contact.dataset.open;
     }
-    delete conv.contact.dataset.open;
     return;
   }
   if (conv.contact.dataset.open) { return; } // keep what the customer is typing
