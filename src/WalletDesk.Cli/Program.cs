@@ -16,6 +16,8 @@ bench.Add(AssistantBench.CreateBench());
 bench.Add(WalletBench.Create());
 bench.Add(TicketBench.Create());
 bench.Add(KnowledgeBench.Create());
+bench.Add(ChatBench.Create());
+bench.Add(ChatEchoHost.Create());
 root.Add(bench);
 
 return await root.Parse(args).InvokeAsync();

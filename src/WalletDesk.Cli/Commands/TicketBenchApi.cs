@@ -29,7 +29,7 @@ internal sealed record RawFigures(int Count, double Seconds, double P50, double 
 /// <summary>Ticket creation through the real server in a child process, and the raw-insert baseline on the same database.</summary>
 internal static class TicketBenchApi
 {
-    private const string KeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    internal const string KeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private static readonly string[] Subjects =
     [
@@ -205,7 +205,7 @@ internal static class TicketBenchApi
     }
 
     /// <summary>HS256 customer tokens as the wallet's backend would mint them, with the key the server child was given.</summary>
-    private static string[] MintTokens(string signingKey, int customers)
+    internal static string[] MintTokens(string signingKey, int customers)
     {
         var handler = new JsonWebTokenHandler();
         var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256);
@@ -226,7 +226,7 @@ internal static class TicketBenchApi
         })).ToArray();
     }
 
-    private static Process StartServer(Target target, string signingKey, string baseUrl, out ConcurrentQueue<string> output)
+    internal static Process StartServer(Target target, string signingKey, string baseUrl, out ConcurrentQueue<string> output, IReadOnlyDictionary<string, string>? extraEnvironment = null, Action<string>? onLine = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "WalletDesk.Server.dll");
         if (!File.Exists(dll))
@@ -259,7 +259,7 @@ internal static class TicketBenchApi
             ["RateLimits__ApiPerMinute"] = "10000000",
             ["RateLimits__SignInPerMinute"] = "10000000",
         };
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in environment.Concat(extraEnvironment ?? new Dictionary<string, string>()))
         {
             start.Environment[key] = value;
         }
@@ -274,6 +274,7 @@ internal static class TicketBenchApi
                 return;
             }
 
+            onLine?.Invoke(e.Data);
             lines.Enqueue(e.Data);
             while (lines.Count > 60 && lines.TryDequeue(out _))
             {
@@ -288,7 +289,7 @@ internal static class TicketBenchApi
         return process;
     }
 
-    private static async Task WaitUntilReadyAsync(HttpClient http, Process server, ConcurrentQueue<string> output, CancellationToken ct)
+    internal static async Task WaitUntilReadyAsync(HttpClient http, Process server, ConcurrentQueue<string> output, CancellationToken ct)
     {
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromMinutes(3))
@@ -317,7 +318,7 @@ internal static class TicketBenchApi
         throw new TimeoutException($"WalletDesk.Server did not become ready within 3 minutes:\n{string.Join('\n', output)}");
     }
 
-    private static async Task StopAsync(Process server)
+    internal static async Task StopAsync(Process server)
     {
         if (!server.HasExited)
         {
@@ -328,7 +329,7 @@ internal static class TicketBenchApi
         await server.WaitForExitAsync(timeout.Token);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

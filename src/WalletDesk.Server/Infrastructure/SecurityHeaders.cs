@@ -1,40 +1,52 @@
+using Microsoft.Extensions.Options;
+
 namespace WalletDesk.Server.Infrastructure;
+
+/// <summary>What features add to the site-wide Content-Security-Policy (configured by modules, not bound to configuration).</summary>
+public sealed class SecurityHeadersOptions
+{
+    /// <summary>Hosts images may be loaded from over HTTPS besides this origin (the knowledge base's allowed image hosts).</summary>
+    public List<string> ImageHosts { get; } = [];
+}
 
 /// <summary>CSP without unsafe-inline, nosniff, no referrer, no framing; private pages are never cached.</summary>
 internal static class SecurityHeaders
 {
-    private const string PolicyWithoutFraming =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-        "object-src 'none'; base-uri 'self'; form-action 'self'; ";
+    /// <summary>The policy; <paramref name="imageHosts"/> (plain host names, validated by the module that adds them) join img-src as https sources.</summary>
+    internal static string Policy(IEnumerable<string> imageHosts, string frameAncestors = "'none'")
+    {
+        var images = string.Concat(imageHosts.Distinct(StringComparer.OrdinalIgnoreCase).Select(h => " https://" + h));
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:" + images + "; font-src 'self'; connect-src 'self'; " +
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors " + frameAncestors;
+    }
 
-    private const string ContentSecurityPolicy = PolicyWithoutFraming + "frame-ancestors 'none'";
+    private const string FramingAllowedBy = "walletdesk.framing-allowed-by";
 
     /// <summary>
     /// The one exception to "never framed": a page (the chat widget) that WalletDesk itself and the listed origins may
     /// embed. The origins must already be validated <c>scheme://host[:port]</c> strings.
     /// </summary>
-    public static void AllowFramingBy(HttpContext context, IEnumerable<string> origins)
+    public static void AllowFramingBy(HttpContext context, IEnumerable<string> origins) =>
+        context.Items[FramingAllowedBy] = string.Join(' ', origins.Prepend("'self'"));
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        context.Response.Headers.ContentSecurityPolicy = PolicyWithoutFraming + "frame-ancestors " + string.Join(' ', origins.Prepend("'self'"));
-        context.Items[FramingAllowed] = true;
-    }
-
-    private const string FramingAllowed = "walletdesk.framing-allowed";
-
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+        var imageHosts = app.ApplicationServices.GetRequiredService<IOptions<SecurityHeadersOptions>>().Value.ImageHosts;
+        var contentSecurityPolicy = Policy(imageHosts);
+        return app.Use(async (context, next) =>
         {
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
+                var framingAllowedBy = context.Items.TryGetValue(FramingAllowedBy, out var by) ? by as string : null;
                 // An endpoint may have set a stricter policy (attachment downloads use `sandbox`): keep it.
                 if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
                 {
-                    headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                    headers.ContentSecurityPolicy = framingAllowedBy is null ? contentSecurityPolicy : Policy(imageHosts, framingAllowedBy);
                 }
 
                 headers.XContentTypeOptions = "nosniff";
-                if (!context.Items.ContainsKey(FramingAllowed))
+                if (framingAllowedBy is null)
                 {
                     // X-Frame-Options cannot list origins; where framing is allowed, CSP frame-ancestors decides alone.
                     headers.XFrameOptions = "DENY";
@@ -54,4 +66,5 @@ internal static class SecurityHeaders
             });
             await next();
         });
+    }
 }

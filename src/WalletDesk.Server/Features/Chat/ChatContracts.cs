@@ -25,7 +25,11 @@ public sealed record ChatState(
     int AgentReadSeq,
     bool Escalated);
 
-/// <summary>One message of a conversation. Customers never receive internal notes.</summary>
+/// <summary>
+/// One message of a conversation. Customers never receive internal notes, so their sequence numbers can skip;
+/// <c>PreviousPublicSeq</c> (the sequence of the public message before this one) lets them tell a skipped note from a
+/// missed message. Staff see every message and use <c>Seq - 1</c>.
+/// </summary>
 public sealed record ChatMessage(
     long ConversationId,
     int Seq,
@@ -35,7 +39,8 @@ public sealed record ChatMessage(
     string Visibility,
     string Text,
     DateTimeOffset At,
-    string? ClientMessageId);
+    string? ClientMessageId,
+    int PreviousPublicSeq = 0);
 
 /// <summary>Everything after a sequence number, in order. When <paramref name="More"/>, ask again from the last one.</summary>
 public sealed record ChatSync(ChatState State, IReadOnlyList<ChatMessage> Messages, bool More);

@@ -31,6 +31,7 @@ public static class ChatModule
         services.AddSingleton<ChatConnections>();
         services.AddSingleton<ChatFanout>();
         services.AddScoped<ChatService>();
+        services.AddTransient<IStartupFilter, OriginCheckStartupFilter>();
         services.AddScoped<ChatVisitors>();
         services.AddScoped<ITicketMessageSink, ChatMessageSink>();
         services.TryAddScoped<IChatAssistant, HumanFirstAssistant>();
@@ -54,8 +55,6 @@ public static class ChatModule
 
     public static WebApplication MapChat(this WebApplication app)
     {
-        // CORS does not protect WebSockets: browsers send Origin, so refuse foreign ones before the handshake (K1).
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/hubs"), branch => branch.Use(RefuseForeignOriginsAsync));
         app.MapHub<ChatHub>(HubPath, options =>
         {
             options.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
@@ -78,7 +77,7 @@ public static class ChatModule
             || options.AllowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static async Task RefuseForeignOriginsAsync(HttpContext context, RequestDelegate next)
+    internal static async Task RefuseForeignOriginsAsync(HttpContext context, RequestDelegate next)
     {
         var origin = context.Request.Headers.Origin.ToString();
         if (origin.Length > 0 && !IsAllowedOrigin(context.Request, origin, context.RequestServices.GetRequiredService<IOptions<ChatOptions>>().Value))
@@ -152,6 +151,19 @@ public static class ChatModule
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(agent);
     }
+}
+
+/// <summary>
+/// CORS does not protect WebSockets: browsers send <c>Origin</c>, so foreign ones are refused at the very start of the
+/// pipeline, before authentication, for every request under <c>/hubs</c> (negotiate and the WebSocket handshake alike; K1).
+/// </summary>
+internal sealed class OriginCheckStartupFilter : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/hubs"), branch => branch.Use(ChatModule.RefuseForeignOriginsAsync));
+        next(app);
+    };
 }
 
 /// <summary>With no assistant installed, every chat goes straight to a person.</summary>

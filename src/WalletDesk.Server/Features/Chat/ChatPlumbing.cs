@@ -119,7 +119,7 @@ public sealed class ChatHubFilter(IOptions<ChatOptions> options, ILogger<ChatHub
 
         if (caller.IsStaff && !await StillAllowedAsync(invocation))
         {
-            invocation.Context.Abort();
+            // Refused now; the monitor closes the connection on its next pass so broadcasts stop too.
             throw new HubException("Your session has ended. Sign in again.");
         }
 
@@ -183,7 +183,8 @@ internal sealed class ChatMessageSink(AppDbContext db, IChatBus bus) : ITicketMe
             return;
         }
 
-        var payload = System.Text.Json.JsonSerializer.SerializeToElement(ChatService.ToDto(message), ChatFanout.Json);
+        var previousPublic = message.Visibility == TicketService.Public ? await ChatService.PreviousPublicSeqAsync(db, ticket.Id, message.Seq, cancellationToken) : 0;
+        var payload = System.Text.Json.JsonSerializer.SerializeToElement(ChatService.ToDto(message, previousPublic), ChatFanout.Json);
         var audience = message.Visibility == TicketService.Public ? ChatAudiences.Everyone : ChatAudiences.Staff;
         await bus.PublishAsync(new ChatEnvelope(ChatEvents.Message, audience, ticket.Id, conversation.CustomerId, conversation.AgentId, conversation.SupervisorId, payload, message.Seq), cancellationToken);
     }

@@ -43,7 +43,7 @@ public sealed partial class ChatService
             join t in db.Tickets.AsNoTracking() on c.TicketId equals t.Id
             join u in db.Customers.AsNoTracking() on c.CustomerId equals u.Id
             where c.Status == ChatStatuses.Queued || (c.Status == ChatStatuses.Active && (c.AgentId == caller.Id || c.SupervisorId == caller.Id))
-            orderby c.PriorityRank descending, c.QueuedAt
+            orderby c.PriorityRank descending, c.QueuedAt, c.TicketId
             select new { c, t.Priority, t.Subject, u.DisplayName })
             .Take(200)
             .ToListAsync(ct);
@@ -186,7 +186,7 @@ public sealed partial class ChatService
     public async Task<int> RouteWaitingAsync(CancellationToken ct)
     {
         var waiting = await db.ChatConversations.AsNoTracking().Where(c => c.Status == ChatStatuses.Queued)
-            .OrderByDescending(c => c.PriorityRank).ThenBy(c => c.QueuedAt).Select(c => c.TicketId).Take(100).ToListAsync(ct);
+            .OrderByDescending(c => c.PriorityRank).ThenBy(c => c.QueuedAt).ThenBy(c => c.TicketId).Select(c => c.TicketId).Take(100).ToListAsync(ct);
         var routed = 0;
         foreach (var id in waiting)
         {
@@ -433,7 +433,7 @@ public sealed partial class ChatService
     private async Task RefreshQueuePositionsAsync(string queue, CancellationToken ct)
     {
         var waiting = await db.ChatConversations.AsNoTracking().Where(c => c.Status == ChatStatuses.Queued && c.Queue == queue)
-            .OrderByDescending(c => c.PriorityRank).ThenBy(c => c.QueuedAt).Take(200).ToListAsync(ct);
+            .OrderByDescending(c => c.PriorityRank).ThenBy(c => c.QueuedAt).ThenBy(c => c.TicketId).Take(200).ToListAsync(ct);
         foreach (var conversation in waiting)
         {
             await PublishAsync(ChatEvents.State, ChatAudiences.Customer, conversation, await StateAsync(conversation, ct), ct);
@@ -469,7 +469,8 @@ public sealed partial class ChatService
     {
         var queuedAt = conversation.QueuedAt ?? conversation.StartedAt;
         var ahead = await db.ChatConversations.CountAsync(c => c.Status == ChatStatuses.Queued && c.Queue == conversation.Queue && c.TicketId != conversation.TicketId
-            && (c.PriorityRank > conversation.PriorityRank || (c.PriorityRank == conversation.PriorityRank && c.QueuedAt < queuedAt)), ct);
+            && (c.PriorityRank > conversation.PriorityRank
+                || (c.PriorityRank == conversation.PriorityRank && (c.QueuedAt < queuedAt || (c.QueuedAt == queuedAt && c.TicketId < conversation.TicketId)))), ct);
         var position = ahead + 1;
         var candidates = await CandidatesAsync(conversation.Queue, ct);
         return (position, candidates.Count == 0 ? null : await WaitSecondsAsync(position, candidates, ct));

@@ -148,12 +148,24 @@ public sealed partial class ChatService(
         }
 
         var page = await query.OrderBy(m => m.Seq).Take(ResumePageSize + 1).ToListAsync(ct);
-        var messages = page.Take(ResumePageSize).Select(m => ToDto(m)).ToList();
+        var previousPublic = page.Count == 0 ? 0 : await PreviousPublicSeqAsync(conversationId, page[0].Seq, ct);
+        var messages = new List<ChatMessage>(Math.Min(page.Count, ResumePageSize));
+        foreach (var m in page.Take(ResumePageSize))
+        {
+            messages.Add(ToDto(m, previousPublic));
+            previousPublic = m.Visibility == TicketService.Public ? m.Seq : previousPublic;
+        }
+
         return new ChatSync(await StateAsync(conversation, ct), messages, page.Count > ResumePageSize);
     }
 
     public async Task<ChatAck> SendAsync(ChatCaller caller, long conversationId, string? clientMessageId, string? text, bool internalNote, CancellationToken ct)
     {
+        if (internalNote)
+        {
+            RequireStaff(caller);
+        }
+
         var conversation = await FindForAsync(caller, conversationId, write: true, ct);
         var body = ValidateText(text);
         if (conversation.Status == ChatStatuses.Closed)
@@ -170,11 +182,6 @@ public sealed partial class ChatService(
         }
         else
         {
-            if (internalNote)
-            {
-                throw ChatException.NotFound();
-            }
-
             written = await tickets.AddCustomerMessageAsync(caller.Id, conversationId, body, clientMessageId, caller.Actor, TicketChannels.Chat, ct);
         }
 
@@ -256,7 +263,7 @@ public sealed partial class ChatService(
     public async Task<ChatMessage?> LoadMessageAsync(long conversationId, int seq, CancellationToken ct)
     {
         var message = await db.TicketMessages.AsNoTracking().SingleOrDefaultAsync(m => m.TicketId == conversationId && m.Seq == seq, ct);
-        return message is null ? null : ToDto(message);
+        return message is null ? null : ToDto(message, await PreviousPublicSeqAsync(conversationId, seq, ct));
     }
 
     public async Task<ChatState> StateAsync(long conversationId, CancellationToken ct) =>
@@ -386,8 +393,15 @@ public sealed partial class ChatService(
         }
     }
 
-    internal static ChatMessage ToDto(TicketMessage m) =>
-        new(m.TicketId, m.Seq, m.Id, m.AuthorType, m.AuthorName, m.Visibility, m.Body, m.CreatedAt, m.ClientMessageId);
+    internal static ChatMessage ToDto(TicketMessage m, int previousPublicSeq) =>
+        new(m.TicketId, m.Seq, m.Id, m.AuthorType, m.AuthorName, m.Visibility, m.Body, m.CreatedAt, m.ClientMessageId, previousPublicSeq);
+
+    /// <summary>The sequence of the last public message before <paramref name="seq"/> (0 when none).</summary>
+    internal static Task<int> PreviousPublicSeqAsync(AppDbContext db, long conversationId, int seq, CancellationToken ct) =>
+        db.TicketMessages.Where(m => m.TicketId == conversationId && m.Seq < seq && m.Visibility == TicketService.Public)
+            .OrderByDescending(m => m.Seq).Select(m => m.Seq).FirstOrDefaultAsync(ct);
+
+    private Task<int> PreviousPublicSeqAsync(long conversationId, int seq, CancellationToken ct) => PreviousPublicSeqAsync(db, conversationId, seq, ct);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\+[1-9][0-9 ]{6,18}$")]
     private static partial System.Text.RegularExpressions.Regex PhonePattern();

@@ -3,6 +3,7 @@
 import { Conversation, Link, refusal, uuid } from "./protocol.js";
 import { duration, pickLanguage, strings } from "./i18n.js";
 import { el, linkify } from "./dom.js";
+import { attachKbSuggest } from "../kb-suggest.js";
 
 const body = document.body;
 const mode = body.dataset.mode; // "widget" or "page"
@@ -46,6 +47,7 @@ let typingTimer = null;
 let myTypingSentAt = 0;
 let myTypingIdle = null;
 let availability = null;
+let suggestions = null;
 
 function customerIdentity(token) {
   let subject = token.slice(-24);
@@ -104,15 +106,14 @@ function renderStart() {
     }
   }
 
+  // Help-center articles as the customer types (kb-suggest.js, shared with the portal's ticket form), and the
+  // deflection record: did they read an article, or start a chat anyway?
   const search = el("input", { type: "search", name: "q", autocomplete: "off", placeholder: t.searchPlaceholder });
-  const results = el("ul", { class: "kb-results", "aria-live": "polite" });
-  let searchTimer = null;
-  search.addEventListener("input", () => {
-    clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => searchHelp(search.value.trim(), results), 250);
-  });
+  const results = el("div", { class: "kb-suggestions", hidden: true, "aria-live": "polite" });
+  suggestions?.dispose();
+  suggestions = attachKbSuggest(search, results, { lang: language, source: "widget" });
   const searchForm = el("form", { class: "kb-search", role: "search" }, el("label", {}, t.searchLabel, search), results);
-  searchForm.addEventListener("submit", (event) => { event.preventDefault(); searchHelp(search.value.trim(), results); });
+  searchForm.addEventListener("submit", (event) => event.preventDefault());
 
   const text = el("textarea", { name: "text", rows: "3", required: "", maxlength: "4000", placeholder: t.startPlaceholder });
   const error = el("p", { class: "error", role: "alert" });
@@ -135,18 +136,6 @@ function renderStart() {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
   });
   ui.main.replaceChildren(el("section", { class: "start-screen" }, facts, searchForm, form));
-}
-
-async function searchHelp(q, list) {
-  if (q.length < 2) { list.replaceChildren(); return; }
-  try {
-    const response = await fetch(`/api/kb/search?q=${encodeURIComponent(q)}&lang=${language}&limit=5`, { credentials: "omit" });
-    const found = response.ok ? await response.json() : { results: [] };
-    const items = (found.results || []).map((r) => el("li", {}, el("a", { href: new URL(r.url, location.origin).href, target: "_blank", rel: "noopener" }, r.title)));
-    list.replaceChildren(...(items.length ? items : [el("li", { class: "muted" }, t.searchNone)]));
-  } catch {
-    list.replaceChildren();
-  }
 }
 
 // ---- Starting and resuming
@@ -174,6 +163,7 @@ async function startConversation(text) {
   await ensureIdentity();
   const start = { clientRequestId: uuid(), text };
   store.set("start:" + identity.key, start);
+  suggestions?.filed();
   await flushStart();
 }
 

@@ -164,7 +164,7 @@ export function mount(root) {
     unread.delete(id);
     customerTyping = false;
     lastMarked = 0;
-    current = new Conversation(link, id, { onChange: () => render() });
+    current = new Conversation(link, id, { staff: true, onChange: () => render() });
     entry = [...snapshot.mine, ...snapshot.waiting].find((e) => e.conversationId === id) ?? null;
     parts.pane.hidden = false;
     parts.messages.replaceChildren();

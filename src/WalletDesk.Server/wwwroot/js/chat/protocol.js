@@ -157,8 +157,9 @@ export class Link {
  * acknowledged) are kept, shown, and sent again with the same clientMessageId until the server has them.
  */
 export class Conversation {
-  constructor(link, id, { onChange = () => {}, onNotice = () => {}, pending = [], savePending = () => {} } = {}) {
+  constructor(link, id, { staff = false, onChange = () => {}, onNotice = () => {}, pending = [], savePending = () => {} } = {}) {
     this.link = link;
+    this.staff = staff;
     this.id = id;
     this.lastSeq = 0;
     this.messages = [];
@@ -174,15 +175,17 @@ export class Conversation {
   }
 
   /**
-   * A `message` event, or (authoritative) a message from Resume. Customers never see internal notes, so their
-   * sequence can skip numbers: a gap in live events is only a possible loss, which Resume settles.
+   * A `message` event, or (authoritative, in order) a message from Resume. Staff see every message, so for them a
+   * gap is `seq > last + 1`; customers never see internal notes, so their numbers skip and a gap is a public message
+   * before this one (`previousPublicSeq`) that they have not shown.
    */
   apply(message, fromResume = false) {
     if (message.conversationId !== this.id || message.seq <= this.lastSeq) {
       return true; // a duplicate: already shown
     }
-    if (!fromResume && message.seq > this.lastSeq + 1) {
-      this.resume(); // something may have been missed: fetch it in order
+    const missed = this.staff ? message.seq > this.lastSeq + 1 : (message.previousPublicSeq ?? message.seq - 1) > this.lastSeq;
+    if (!fromResume && missed) {
+      this.resume(); // something was missed: fetch it in order
       return false;
     }
     this.messages.push(message);
