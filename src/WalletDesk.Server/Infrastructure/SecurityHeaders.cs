@@ -13,29 +13,45 @@ public sealed class SecurityHeadersOptions
 internal static class SecurityHeaders
 {
     /// <summary>The policy; <paramref name="imageHosts"/> (plain host names, validated by the module that adds them) join img-src as https sources.</summary>
-    internal static string Policy(IEnumerable<string> imageHosts)
+    internal static string Policy(IEnumerable<string> imageHosts, string frameAncestors = "'none'")
     {
         var images = string.Concat(imageHosts.Distinct(StringComparer.OrdinalIgnoreCase).Select(h => " https://" + h));
         return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:" + images + "; font-src 'self'; connect-src 'self'; " +
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors " + frameAncestors;
     }
+
+    private const string FramingAllowedBy = "walletdesk.framing-allowed-by";
+
+    /// <summary>
+    /// The one exception to "never framed": a page (the chat widget) that WalletDesk itself and the listed origins may
+    /// embed. The origins must already be validated <c>scheme://host[:port]</c> strings.
+    /// </summary>
+    public static void AllowFramingBy(HttpContext context, IEnumerable<string> origins) =>
+        context.Items[FramingAllowedBy] = string.Join(' ', origins.Prepend("'self'"));
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        var contentSecurityPolicy = Policy(app.ApplicationServices.GetRequiredService<IOptions<SecurityHeadersOptions>>().Value.ImageHosts);
+        var imageHosts = app.ApplicationServices.GetRequiredService<IOptions<SecurityHeadersOptions>>().Value.ImageHosts;
+        var contentSecurityPolicy = Policy(imageHosts);
         return app.Use(async (context, next) =>
         {
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
+                var framingAllowedBy = context.Items.TryGetValue(FramingAllowedBy, out var by) ? by as string : null;
                 // An endpoint may have set a stricter policy (attachment downloads use `sandbox`): keep it.
                 if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
                 {
-                    headers.ContentSecurityPolicy = contentSecurityPolicy;
+                    headers.ContentSecurityPolicy = framingAllowedBy is null ? contentSecurityPolicy : Policy(imageHosts, framingAllowedBy);
                 }
 
                 headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
+                if (framingAllowedBy is null)
+                {
+                    // X-Frame-Options cannot list origins; where framing is allowed, CSP frame-ancestors decides alone.
+                    headers.XFrameOptions = "DENY";
+                }
+
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";

@@ -41,13 +41,7 @@ public sealed class BrowserSession : IAsyncDisposable
         _playwright = playwright;
         _browser = browser;
         Page = page;
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                ScriptErrors.Add(message.Text);
-            }
-        };
+        Capture(page);
     }
 
     public IPage Page { get; }
@@ -67,6 +61,35 @@ public sealed class BrowserSession : IAsyncDisposable
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         return new BrowserSession(playwright, browser, page);
     }
+
+    /// <summary>Another person in the same browser: a separate context (cookies, storage, network), errors collected too.</summary>
+    public async Task<IPage> NewPersonAsync(BrowserNewContextOptions options)
+    {
+        var context = await _browser.NewContextAsync(options);
+        var page = await context.NewPageAsync();
+        Capture(page);
+        return page;
+    }
+
+    /// <summary>Every console line of every page (for failure reports).</summary>
+    public List<string> ConsoleLog { get; } = [];
+
+    private void Capture(IPage page) =>
+        page.Console += (_, message) =>
+        {
+            lock (ConsoleLog)
+            {
+                ConsoleLog.Add($"{message.Type} {message.Location}: {message.Text}");
+            }
+
+            if (message.Type == "error")
+            {
+                lock (ScriptErrors)
+                {
+                    ScriptErrors.Add(message.Text);
+                }
+            }
+        };
 
     public async ValueTask DisposeAsync()
     {

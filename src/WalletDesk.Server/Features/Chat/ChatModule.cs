@@ -66,6 +66,7 @@ public static class ChatModule
         chat.MapGet("/availability", GetAvailability).AllowAnonymous().RequireRateLimiting(RateLimits.Public);
         chat.MapGet("/agents", ListAgents).RequireStaff(StaffRoles.Supervisor, ApiScopes.Chat);
         chat.MapPut("/agents/{staffId:guid}", UpdateAgent).RequireStaff(StaffRoles.Supervisor, ApiScopes.Chat);
+        app.MapChatPages();
         return app;
     }
 

@@ -41,3 +41,19 @@
     if (key === "Enter" && selected >= 0) { location.href = list[selected].dataset.href; }
   });
 })();
+
+// The live chat console is an ES module (wwwroot/js/chat/console.js); load it wherever its page is, including after
+// Blazor's enhanced navigation, which swaps pages without running their scripts.
+(() => {
+  const mountChat = () => {
+    const root = document.querySelector("[data-chat-console]");
+    if (root && !root.dataset.mounted) {
+      root.dataset.mounted = "true";
+      import("/js/chat/console.js").then((chat) => chat.mount(root));
+    }
+  };
+  mountChat();
+  if (window.Blazor && window.Blazor.addEventListener) {
+    window.Blazor.addEventListener("enhancedload", mountChat);
+  }
+})();
