@@ -1,5 +1,6 @@
 using WalletDesk.Server;
 using WalletDesk.Server.Data;
+using WalletDesk.Server.Features.Assistant;
 using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
@@ -24,6 +25,7 @@ builder.Services
     .AddAttachments()
     .AddPhone()
     .AddKnowledge()
+    .AddAssistant()
     .AddDemoData();
 
 var app = builder.Build();
@@ -37,6 +39,7 @@ app.MapPortal();
 app.MapAttachments();
 app.MapPhone();
 app.MapKnowledge();
+app.MapAssistant();
 
 return await app.RunWalletDeskAsync();
 

@@ -1,0 +1,24 @@
+using WalletDesk.Server.Features.Chat;
+
+namespace WalletDesk.Server.Features.Assistant;
+
+public static class AssistantModule
+{
+    public static IServiceCollection AddAssistant(this IServiceCollection services)
+    {
+        services.AddOptions<AssistantOptions>().BindConfiguration(AssistantOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AssistantModels>();
+        services.AddHostedService<AssistantModelLoader>();
+        services.AddScoped<ChatAssistant>();
+        services.AddScoped<IChatAssistant>(sp => sp.GetRequiredService<ChatAssistant>());
+        services.AddScoped<AssistantReview>();
+        services.AddHttpClient<ReplyDrafts>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAssistant(this IEndpointRouteBuilder app)
+    {
+        AssistantEndpoints.Map(app);
+        return app;
+    }
+}
