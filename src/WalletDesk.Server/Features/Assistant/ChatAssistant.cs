@@ -353,7 +353,7 @@ public sealed partial class ChatAssistant(
                 turn.Say(
                     "A specialist from our security team will take over now and go through the activity with you.",
                     "安全团队的专员将接手，与您一起核查账户活动。");
-                HandOff(turn, HandoffReasons.Security, TicketGroups.Security, TicketPriorities.Urgent, "security");
+                HandOff(turn, HandoffReasons.Security, TicketGroups.Security, TicketPriorities.Urgent);
                 return true;
 
             case Stages.ConfirmSolved:
@@ -596,7 +596,9 @@ public sealed partial class ChatAssistant(
 
     private static List<WalletTransaction> Open(TxKind kind, List<WalletTransaction> items) => kind switch
     {
-        TxKind.Refund => items.OrderBy(t => t.Status == TransactionStatuses.Pending ? 0 : 1).ThenByDescending(t => t.CreatedAt).ToList(),
+        // A refund transaction speaks for the payment it refunds; list the payment only when no refund of it is in view.
+        TxKind.Refund => items.Where(t => t.Type == TransactionTypes.Refund || !items.Any(r => r.Type == TransactionTypes.Refund && r.OriginalTransactionId == t.TransactionId))
+            .OrderBy(t => t.Status == TransactionStatuses.Pending ? 0 : 1).ThenByDescending(t => t.CreatedAt).ToList(),
         TxKind.Transfer => items.Where(t => t.Direction == "out" && t.Status is TransactionStatuses.Pending or TransactionStatuses.Failed).ToList(),
         _ => items.Where(t => t.Status is TransactionStatuses.Pending or TransactionStatuses.Failed).ToList(),
     };
@@ -851,7 +853,7 @@ public sealed partial class ChatAssistant(
         if (turn.Input.IsVisitor || turn.Account is null)
         {
             turn.Replies.Add(new AssistantReply(advice + turn.T("A security specialist will take over now.", "安全专员将立即为您处理。"), phishing ? "recognise-phishing" : "report-unauthorised-transaction"));
-            HandOff(turn, HandoffReasons.Security, TicketGroups.Security, TicketPriorities.Urgent, "security");
+            HandOff(turn, HandoffReasons.Security, TicketGroups.Security, TicketPriorities.Urgent);
             return;
         }
 
@@ -873,7 +875,7 @@ public sealed partial class ChatAssistant(
             turn.Replies.Add(new AssistantReply(advice + turn.T(
                 "Outgoing payments from your wallet are already stopped. A security specialist will take over now.",
                 "您钱包的转出功能已经停止。安全专员将立即为您处理。")));
-            HandOff(turn, HandoffReasons.Security, TicketGroups.Security, TicketPriorities.Urgent, "security");
+            HandOff(turn, HandoffReasons.Security, TicketGroups.Security, TicketPriorities.Urgent);
             return;
         }
 
