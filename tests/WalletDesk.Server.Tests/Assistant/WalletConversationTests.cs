@@ -46,6 +46,7 @@ public sealed class WalletConversationTests(AssistantFixture fixture) : IClassFi
         var me = await app.CreateCustomerWithWalletAsync(balance: 3_000_000);
         var friend = await app.CreateCustomerWithWalletAsync();
         var first = await app.PendingTransferAsync(me, friend, 600_000);
+        app.Clock.Advance(TimeSpan.FromMinutes(1)); // a strict order: the wallet lists newest first
         var second = await app.PendingTransferAsync(me, friend, 700_000);
 
         var chat = app.Chat(me);
