@@ -3,7 +3,9 @@ using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Assistant;
 using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
+using WalletDesk.Server.Features.Chat;
 using WalletDesk.Server.Features.Demo;
+using WalletDesk.Server.Features.Email;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
@@ -25,6 +27,8 @@ builder.Services
     .AddAttachments()
     .AddPhone()
     .AddKnowledge()
+    .AddEmail()
+    .AddChat()
     .AddAssistant()
     .AddDemoData();
 
@@ -39,6 +43,7 @@ app.MapPortal();
 app.MapAttachments();
 app.MapPhone();
 app.MapKnowledge();
+app.MapChat();
 app.MapAssistant();
 
 return await app.RunWalletDeskAsync();

@@ -25,12 +25,19 @@ internal static class KnowledgeBench
         var postgres = new Option<string?>("--postgres") { Description = "Also run on PostgreSQL: a connection string allowed to create a scratch database (dropped afterwards)." };
         var queries = new Option<int>("--queries") { Description = "Timed queries per size and provider.", DefaultValueFactory = _ => 400 };
         var seed = new Option<int>("--seed") { Description = "Seed for the generated articles and queries.", DefaultValueFactory = _ => 7 };
-        var command = new Command("kb", "Benchmark knowledge-base search latency at 1k, 10k and 100k articles (target: p99 < 20 ms at 10k).") { sizes, postgres, queries, seed };
+        var postgresOnly = new Option<bool>("--postgres-only") { Description = "Skip SQLite (with --postgres)." };
+        var keep = new Option<bool>("--keep") { Description = "Keep the scratch databases for inspection (EXPLAIN ANALYZE); their names are printed." };
+        var command = new Command("kb", "Benchmark knowledge-base search latency at 1k, 10k and 100k articles (target: p99 < 20 ms at 10k).") { sizes, postgres, queries, seed, postgresOnly, keep };
         command.SetAction(async (parse, ct) =>
         {
             var counts = parse.GetValue(sizes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).Order().ToList();
             var table = new Table().AddColumns("provider", "articles", "search p50", "search p99", "raw FTS p50", "raw FTS p99", "search hits/query", "load time");
-            var providers = new List<string?> { null };
+            var providers = new List<string?>();
+            if (!parse.GetValue(postgresOnly) || parse.GetValue(postgres) is null)
+            {
+                providers.Add(null);
+            }
+
             if (parse.GetValue(postgres) is { } pg)
             {
                 providers.Add(pg);
@@ -40,6 +47,10 @@ internal static class KnowledgeBench
             foreach (var provider in providers)
             {
                 await using var scratch = await ScratchKnowledgeBase.CreateAsync(provider, ct);
+                if (parse.GetValue(keep))
+                {
+                    AnsiConsole.WriteLine($"  keeping {scratch.Provider} scratch database {scratch.Keep()}");
+                }
                 var generator = await Generator.CreateAsync(scratch, parse.GetValue(seed), ct);
                 var loaded = 0;
                 foreach (var count in counts)

@@ -221,6 +221,7 @@ internal sealed class ScratchKnowledgeBase : IAsyncDisposable
     private readonly string _folder;
     private readonly string? _postgresAdmin;
     private readonly string? _postgresDatabase;
+    private bool _keep;
 
     private ScratchKnowledgeBase(WebApplication app, string provider, string folder, string? postgresAdmin, string? postgresDatabase)
     {
@@ -273,12 +274,24 @@ internal sealed class ScratchKnowledgeBase : IAsyncDisposable
         return scratch;
     }
 
+    /// <summary>Leaves the database in place when disposed; returns its name (PostgreSQL) or folder (SQLite).</summary>
+    public string Keep()
+    {
+        _keep = true;
+        return _postgresDatabase ?? _folder;
+    }
+
     public AppDbContext CreateContext() => App.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
 
     public async ValueTask DisposeAsync()
     {
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_keep)
+        {
+            return;
+        }
+
         if (_postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();

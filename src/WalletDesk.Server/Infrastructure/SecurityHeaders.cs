@@ -1,14 +1,29 @@
+using Microsoft.Extensions.Options;
+
 namespace WalletDesk.Server.Infrastructure;
+
+/// <summary>What features add to the site-wide Content-Security-Policy (configured by modules, not bound to configuration).</summary>
+public sealed class SecurityHeadersOptions
+{
+    /// <summary>Hosts images may be loaded from over HTTPS besides this origin (the knowledge base's allowed image hosts).</summary>
+    public List<string> ImageHosts { get; } = [];
+}
 
 /// <summary>CSP without unsafe-inline, nosniff, no referrer, no framing; private pages are never cached.</summary>
 internal static class SecurityHeaders
 {
-    private const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    /// <summary>The policy; <paramref name="imageHosts"/> (plain host names, validated by the module that adds them) join img-src as https sources.</summary>
+    internal static string Policy(IEnumerable<string> imageHosts)
+    {
+        var images = string.Concat(imageHosts.Distinct(StringComparer.OrdinalIgnoreCase).Select(h => " https://" + h));
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:" + images + "; font-src 'self'; connect-src 'self'; " +
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    }
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        var contentSecurityPolicy = Policy(app.ApplicationServices.GetRequiredService<IOptions<SecurityHeadersOptions>>().Value.ImageHosts);
+        return app.Use(async (context, next) =>
         {
             context.Response.OnStarting(() =>
             {
@@ -16,7 +31,7 @@ internal static class SecurityHeaders
                 // An endpoint may have set a stricter policy (attachment downloads use `sandbox`): keep it.
                 if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
                 {
-                    headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                    headers.ContentSecurityPolicy = contentSecurityPolicy;
                 }
 
                 headers.XContentTypeOptions = "nosniff";
@@ -35,4 +50,5 @@ internal static class SecurityHeaders
             });
             await next();
         });
+    }
 }

@@ -13,6 +13,7 @@ public sealed class EndpointCoverageTests(DatabaseFixture fixture) : IClassFixtu
         "/health/live", "/health/ready", "/openapi/{documentName}.json", "/", "/console/sign-in", "/console/sign-in/two-factor", "/console/denied",
         "/api/ticket-categories", "/portal/session", "/portal/sign-out", "/portal/signed-out",
         "/api/telephony/events", // authenticated by its HMAC signature, not by a user
+        "/api/chat/visitors", "/api/chat/availability", // the web widget's anonymous start (rate limited per IP)
     ];
 
     [Fact]

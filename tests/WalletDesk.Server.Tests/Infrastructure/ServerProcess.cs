@@ -18,6 +18,8 @@ public sealed class ServerProcess : IAsyncDisposable
         DataDir = dataDir;
     }
 
+    private int _disposed;
+
     public string BaseUrl { get; }
 
     public string DataDir { get; }
@@ -131,6 +133,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

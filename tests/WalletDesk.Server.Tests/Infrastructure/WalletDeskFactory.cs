@@ -53,15 +53,29 @@ public sealed class WalletDeskFactory : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
-    public static async Task<WalletDeskFactory> CreateAsync(string provider, IDictionary<string, string?>? settings = null)
+    public static async Task<WalletDeskFactory> CreateAsync(string provider, IDictionary<string, string?>? settings = null, bool live = false)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "walletdesk-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         var connection = provider == Providers.Postgres ? await TestPostgres.CreateDatabaseAsync() : null;
         var factory = new WalletDeskFactory(provider, dataDir, connection, settings);
-        _ = factory.Server; // start now so failures surface in the fixture
+        if (live)
+        {
+            // Real sockets (WebSockets for the chat hub, a browser): Kestrel on a free loopback port.
+            factory.UseKestrel(0);
+            factory.StartServer();
+        }
+        else
+        {
+            _ = factory.Server; // start now so failures surface in the fixture
+        }
+
         return factory;
     }
+
+    /// <summary>The address Kestrel listens on, for factories created with <c>live: true</c>.</summary>
+    public Uri LiveUrl => new(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -107,10 +107,56 @@ public sealed class HelpCenterTests(DatabaseFixture fixture) : IClassFixture<Dat
         report.NotHelpfulArticles.ShouldContain(a => a.Slug == "kbt-refund" && a.NotHelpful >= 1);
         report.RecentComments.ShouldContain(c => c.Slug == "kbt-refund" && !c.Comment.Contains("4111 1111 1111 1111"));
         report.Deflection.LeftWithoutFiling.ShouldBeGreaterThanOrEqualTo(1);
+        report.Deflection.BySource.ShouldNotBeNull().Single(s => s.Source == "widget").LeftWithoutFiling.ShouldBeGreaterThanOrEqualTo(1);
         (await app.WithDbAsync(db => db.KbTranslations.Where(t => t.Article!.Slug == "kbt-refund").Select(t => t.NotHelpfulCount).SingleAsync())).ShouldBeGreaterThanOrEqualTo(1);
 
         var page = await (await supervisor.GetAsync("/console/kb/analytics")).ShouldReturnAsync(HttpStatusCode.OK);
         page.ShouldContain(marker);
+        var deflection = HttpHelpers.Html(page).QuerySelector("[data-testid=kb-deflection]").ShouldNotBeNull();
+        deflection.TextContent.ShouldContain("Ticket form (portal)");
+        deflection.QuerySelectorAll("tbody tr").Single(r => r.TextContent.Contains("Chat widget", StringComparison.Ordinal))
+            .QuerySelectorAll("td")[2].TextContent.ShouldNotBe("0", "left without filing");
+    }
+
+    [Fact]
+    public async Task ArticleImages_OnAnAllowedHost_AreKeptAndAdmittedByTheCsp_OthersAreNeither()
+    {
+        await using var app = await WalletDeskFactory.CreateAsync(Providers.Sqlite, new Dictionary<string, string?> { ["Knowledge:AllowedImageHosts:0"] = "images.example.com" });
+        await KbTestData.PublishedAsync(app, "kbt-images", KbLanguages.English, "Screenshots",
+            "![ok](https://images.example.com/steps.png) ![http](http://images.example.com/a.png) ![evil](https://evil.example/t.png) " +
+            "![port](https://images.example.com:8443/b.png) ![local](/img/local.png)", "getting-started");
+
+        var response = await app.CreateClient().GetAsync("/help/articles/kbt-images?lang=en");
+
+        var page = HttpHelpers.Html(await response.ShouldReturnAsync(HttpStatusCode.OK));
+        page.QuerySelectorAll(".article-body img").Select(i => i.GetAttribute("src")).ShouldBe(["https://images.example.com/steps.png", "/img/local.png"]);
+        var imgSrc = response.Headers.GetValues("Content-Security-Policy").Single().Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("img-src ", StringComparison.Ordinal));
+        imgSrc.ShouldBe("img-src 'self' data: https://images.example.com");
+    }
+
+    [Fact]
+    public async Task DefaultCsp_AdmitsSameOriginImagesOnly()
+    {
+        var app = await AppAsync(Providers.Sqlite);
+
+        var response = await app.CreateClient().GetAsync("/help?lang=en");
+
+        response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("img-src 'self' data:;");
+    }
+
+    [Theory]
+    [InlineData("Knowledge:AllowedImageHosts:0", "images.example.com; script-src *", "AllowedImageHosts")]
+    [InlineData("Knowledge:AllowedImageHosts:0", "https://images.example.com", "AllowedImageHosts")]
+    [InlineData("Knowledge:AllowedImageHosts:0", "*.example.com", "AllowedImageHosts")]
+    [InlineData("Knowledge:Synonyms:0", "lonely", "Synonyms")]
+    public async Task BadKnowledgeSettings_StopTheServerAtStart(string key, string value, string named)
+    {
+        var failure = await Should.ThrowAsync<Exception>(async () =>
+        {
+            await using var app = await WalletDeskFactory.CreateAsync(Providers.Sqlite, new Dictionary<string, string?> { [key] = value });
+        });
+
+        failure.ToString().ShouldContain(named);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -28,6 +28,11 @@ public sealed class SafeMarkdownTests
         "![x](https://evil.example/track.png)",
         "![x](//evil.example/track.png)",
         "![x](/\\evil.example/x.png)",
+        "![x](http://images.example.com/x.png)",
+        "![x](https://images.example.com:8443/x.png)",
+        "![x](https://user:pw@images.example.com/x.png)",
+        "![x](https://images.example.com.evil.example/x.png)",
+        "![x](https://evil.example/x.png?images.example.com)",
         "<script>alert(1)</script>",
         "<img src=x onerror=alert(1)>",
         "<svg onload=alert(1)>",
@@ -169,7 +174,12 @@ public sealed class SafeMarkdownTests
 
                     if (attribute.Name == "src" && (scheme.Success || value.StartsWith("//", StringComparison.Ordinal)))
                     {
-                        new Uri(value.StartsWith("//", StringComparison.Ordinal) ? "https:" + value : value).Host.ShouldBe("images.example.com", $"output: {html}");
+                        // Exactly what the CSP's img-src admits (https://images.example.com), so a kept image also displays.
+                        var uri = new Uri(value.StartsWith("//", StringComparison.Ordinal) ? "https:" + value : value);
+                        uri.Host.ShouldBe("images.example.com", $"output: {html}");
+                        uri.Scheme.ShouldBe("https", $"output: {html}");
+                        uri.IsDefaultPort.ShouldBeTrue($"output: {html}");
+                        uri.UserInfo.ShouldBeEmpty($"output: {html}");
                     }
                 }
             }

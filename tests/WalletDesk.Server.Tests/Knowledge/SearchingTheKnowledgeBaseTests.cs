@@ -146,4 +146,34 @@ public sealed class SearchingTheKnowledgeBaseTests(DatabaseFixture fixture) : IC
         hit.IsOtherLanguage.ShouldBeTrue();
         hit.Lang.ShouldBe(KbLanguages.English);
     }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SynonymQuery_FindsTheArticleThatUsesAnotherWord(string provider)
+    {
+        var app = await AppAsync(provider);
+
+        // No article says "reimbursement"; the refund group (refund, money back, reimbursement, 退款 …) finds the refund article.
+        var english = await SearchAsync(app, "reimbursement");
+        english.Hits.Select(h => h.Slug).ShouldContain("kbt-refund");
+        english.Terms.ShouldContain("refund");
+        english.Hits.Single(h => h.Slug == "kbt-refund").SnippetHtml.ShouldContain("<mark>refund</mark>");
+
+        // 汇款 is in no article; 转账 is its synonym.
+        (await SearchAsync(app, "汇款", KbLanguages.Chinese)).Hits.Select(h => h.Slug).ShouldContain("kbt-cjk");
+        (await SearchAsync(app, "退货", KbLanguages.Chinese)).Hits.ShouldBeEmpty("not every word has synonyms");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task OperatorSynonyms_FromConfiguration_AreSearched_AndTheDefaultsCanBeTurnedOff(string provider)
+    {
+        await using var app = await WalletDeskFactory.CreateAsync(provider, new Dictionary<string, string?>
+        {
+            ["Knowledge:Synonyms:0"] = "marsupial, wombat, quokka",
+            ["Knowledge:UseDefaultSynonyms"] = "false",
+        });
+        await KbTestData.EnsureAsync(app);
+
+        (await SearchAsync(app, "marsupial")).Hits.Select(h => h.Slug).ShouldBe(["kbt-en-only", "kbt-hostile"], ignoreOrder: true);
+        (await SearchAsync(app, "reimbursement")).Hits.ShouldBeEmpty("the wallet defaults are off");
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WalletDesk.Server.Features.Chat;
 
 namespace WalletDesk.Server.Features.Assistant;
@@ -10,6 +11,8 @@ public static class AssistantModule
         services.AddSingleton<AssistantModels>();
         services.AddHostedService<AssistantModelLoader>();
         services.AddScoped<ChatAssistant>();
+        // Chat registers a human-first fallback; the assistant replaces it when this module is present.
+        services.RemoveAll<IChatAssistant>();
         services.AddScoped<IChatAssistant>(sp => sp.GetRequiredService<ChatAssistant>());
         services.AddScoped<AssistantReview>();
         services.AddHttpClient<ReplyDrafts>();

@@ -11,32 +11,34 @@ public interface IChatAssistant
 }
 
 /// <summary>One customer message for the assistant. <paramref name="CustomerId"/> comes from the authenticated connection, never from text.</summary>
-/// <param name="ConversationId">The chat's ticket id.</param>
-/// <param name="CustomerId">WalletDesk's customer id (from the connection).</param>
-/// <param name="IsVisitor">An anonymous web visitor: no wallet to look at.</param>
-/// <param name="Language"><c>en</c> or <c>zh</c>, from the widget or wallet app.</param>
-/// <param name="Text">The customer's words after redaction.</param>
-/// <param name="Seq">The message's sequence number in the conversation.</param>
+/// <remarks>
+/// <c>ConversationId</c>: The chat's ticket id.<br/>
+/// <c>IsVisitor</c>: An anonymous web visitor: no wallet to look at.<br/>
+/// <c>Language</c>: <c>en</c> or <c>zh</c>, from the widget or wallet app.<br/>
+/// <c>Text</c>: The customer's words after redaction.<br/>
+/// <c>Seq</c>: The message's sequence number in the conversation.
+/// </remarks>
 public sealed record AssistantInput(long ConversationId, Guid CustomerId, bool IsVisitor, string Language, string Text, int Seq);
 
 /// <summary>A message from the assistant to the customer.</summary>
-/// <param name="Text">What the customer reads.</param>
-/// <param name="ArticleSlug">A knowledge-base article the reply links to, if any.</param>
-/// <param name="QuickReplies">Short answers the widget may offer as buttons (their text is sent back as a normal message).</param>
+/// <remarks>
+/// <c>ArticleSlug</c>: A knowledge-base article the reply links to, if any.<br/>
+/// <c>QuickReplies</c>: Short answers the widget may offer as buttons (their text is sent back as a normal message).
+/// </remarks>
 public sealed record AssistantReply(string Text, string? ArticleSlug = null, IReadOnlyList<string>? QuickReplies = null);
 
 /// <summary>A request to hand the conversation to a human.</summary>
-/// <param name="Reason">Machine-readable: <c>asked</c>, <c>low_confidence</c>, <c>frustrated</c>, <c>security</c>, <c>amount</c>, <c>flow_failed</c>, <c>visitor</c>.</param>
-/// <param name="Group">The queue to route to (ticket groups: general, payments, security, accounts).</param>
-/// <param name="Priority">Ticket priority to raise to (never lowered).</param>
-/// <param name="Summary">For agents only (stored as an internal note): intent, entities, lookups, what was tried, sentiment.</param>
-/// <param name="Intent">The intent the assistant recognised last (or <c>unknown</c>).</param>
-/// <param name="Confidence">Its calibrated confidence (0–1).</param>
-/// <param name="Category">Ticket category key the conversation should carry, if known.</param>
+/// <remarks>
+/// <c>Reason</c>: Machine-readable: <c>asked</c>, <c>low_confidence</c>, <c>frustrated</c>, <c>security</c>, <c>amount</c>, <c>flow_failed</c>, <c>visitor</c>.<br/>
+/// <c>Group</c>: The queue to route to (ticket groups: general, payments, security, accounts).<br/>
+/// <c>Priority</c>: Ticket priority to raise to (never lowered).<br/>
+/// <c>Summary</c>: For agents only (stored as an internal note): intent, entities, lookups, what was tried, sentiment.<br/>
+/// <c>Category</c>: Ticket category key the conversation should carry, if known.
+/// </remarks>
 public sealed record AssistantHandoff(string Reason, string Group, string Priority, string Summary, string Intent, double Confidence, string? Category = null);
 
 /// <summary>What the assistant did with one customer message.</summary>
-/// <param name="Replies">Messages to the customer, in order.</param>
-/// <param name="Handoff">Set when a human must take over.</param>
-/// <param name="Resolved">The customer confirmed the answer solved it.</param>
+/// <remarks>
+/// <c>Resolved</c>: The customer confirmed the answer solved it.
+/// </remarks>
 public sealed record AssistantOutcome(IReadOnlyList<AssistantReply> Replies, AssistantHandoff? Handoff, bool Resolved = false);

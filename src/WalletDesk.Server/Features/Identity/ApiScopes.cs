@@ -13,6 +13,7 @@ public static class ApiScopes
     public const string KbRead = "kb:read";
     public const string KbWrite = "kb:write";
     public const string ReportsRead = "reports:read";
+    public const string Chat = "chat";
 
     private static readonly Dictionary<string, string> MinimumRole = new(StringComparer.Ordinal)
     {
@@ -21,6 +22,7 @@ public static class ApiScopes
         [TicketsWrite] = StaffRoles.Agent,
         [WalletRead] = StaffRoles.Agent,
         [KbRead] = StaffRoles.Agent,
+        [Chat] = StaffRoles.Agent,
         [WalletAct] = StaffRoles.Supervisor,
         [KbWrite] = StaffRoles.Supervisor,
         [ReportsRead] = StaffRoles.Supervisor,

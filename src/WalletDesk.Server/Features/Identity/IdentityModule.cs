@@ -87,7 +87,12 @@ public static class IdentityModule
             return context.Request.Path.StartsWithSegments("/portal") ? IdentitySchemes.CustomerPortal : IdentitySchemes.Console;
         }
 
-        return bearer.StartsWith(ApiTokenService.TokenPrefix, StringComparison.Ordinal) ? IdentitySchemes.ApiToken : IdentitySchemes.CustomerToken;
+        if (bearer.StartsWith(ApiTokenService.TokenPrefix, StringComparison.Ordinal))
+        {
+            return IdentitySchemes.ApiToken;
+        }
+
+        return bearer.StartsWith(WalletDesk.Server.Features.Chat.ChatVisitors.TokenPrefix, StringComparison.Ordinal) ? IdentitySchemes.ChatVisitor : IdentitySchemes.CustomerToken;
     }
 
     private static async Task ValidateConsoleSessionAsync(CookieValidatePrincipalContext context)

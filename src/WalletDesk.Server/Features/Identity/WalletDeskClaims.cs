@@ -71,6 +71,9 @@ public static class IdentitySchemes
     public const string ApiToken = "ApiToken";
     public const string CustomerToken = "CustomerToken";
 
+    /// <summary>Anonymous web-chat visitors (server-issued, chat hub only).</summary>
+    public const string ChatVisitor = "ChatVisitor";
+
     /// <summary>The customer portal's cookie, issued in exchange for a customer token.</summary>
     public const string CustomerPortal = "CustomerPortal";
 }

@@ -105,13 +105,16 @@ public sealed class KnowledgeAnalytics(AppDbContext db, TimeProvider time)
             .Select(v => new FeedbackComment(v.Slug, v.Lang, v.Helpful, v.Comment!, v.CreatedAt)).ToList();
 
         var deflections = await db.KbDeflectionEvents.AsNoTracking().Where(e => e.CreatedAt >= since)
-            .GroupBy(e => e.Outcome).Select(g => new { Outcome = g.Key, Count = g.Count() })
+            .GroupBy(e => new { e.Source, e.Outcome }).Select(g => new { g.Key.Source, g.Key.Outcome, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        int Outcome(string name) => deflections.FirstOrDefault(d => d.Outcome == name)?.Count ?? 0;
+        int Outcome(string name, string? source = null) => deflections.Where(d => d.Outcome == name && (source == null || d.Source == source)).Sum(d => d.Count);
+        var bySource = SearchSources.Suggestion
+            .Select(s => new DeflectionSourceStats(s, Outcome(DeflectionOutcomes.ArticleOpened, s), Outcome(DeflectionOutcomes.LeftWithoutFiling, s), Outcome(DeflectionOutcomes.Filed, s)))
+            .ToList();
 
         return new AnalyticsResponse(
             days, rows.Count, noResult.Count, noClick.Count, Group(rows), Group(noResult), Group(noClick), notHelpful, comments,
-            new DeflectionStats(Outcome(DeflectionOutcomes.ArticleOpened), Outcome(DeflectionOutcomes.LeftWithoutFiling), Outcome(DeflectionOutcomes.Filed)));
+            new DeflectionStats(Outcome(DeflectionOutcomes.ArticleOpened), Outcome(DeflectionOutcomes.LeftWithoutFiling), Outcome(DeflectionOutcomes.Filed), bySource));
     }
 
     /// <summary>Redacts, optionally folds whitespace and case (so "Refund " and "refund" count together) and caps the length.</summary>

@@ -95,13 +95,20 @@ public sealed record ArticleFeedbackStat(string Slug, string Lang, string Title,
 public sealed record FeedbackComment(string Slug, string Lang, bool Helpful, string Comment, DateTimeOffset At);
 
 /// <summary>Deflection outcomes from the widget and the ticket form.</summary>
-public sealed record DeflectionStats(int ArticleOpened, int LeftWithoutFiling, int Filed)
+public sealed record DeflectionStats(int ArticleOpened, int LeftWithoutFiling, int Filed, IReadOnlyList<DeflectionSourceStats>? BySource = null)
 {
     /// <summary>Share of suggestion sessions that ended without a ticket.</summary>
     public double Rate => LeftWithoutFiling + Filed == 0 ? 0 : (double)LeftWithoutFiling / (LeftWithoutFiling + Filed);
 }
 
 /// <summary>Outcome names for deflection events.</summary>
+/// <summary>Deflection outcomes from one place suggestions are shown (<c>ticket-form</c> or <c>widget</c>).</summary>
+public sealed record DeflectionSourceStats(string Source, int ArticleOpened, int LeftWithoutFiling, int Filed)
+{
+    /// <summary>Share of this source's suggestion sessions that ended without a ticket.</summary>
+    public double Rate => LeftWithoutFiling + Filed == 0 ? 0 : (double)LeftWithoutFiling / (LeftWithoutFiling + Filed);
+}
+
 public static class DeflectionOutcomes
 {
     public const string ArticleOpened = "article-opened";

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Options;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Knowledge.ImportExport;
 using WalletDesk.Server.Features.Knowledge.Rendering;
 using WalletDesk.Server.Features.Knowledge.Search;
+using WalletDesk.Server.Infrastructure;
 
 namespace WalletDesk.Server.Features.Knowledge;
 
@@ -20,7 +22,13 @@ public static class KnowledgeModule
 
     public static IServiceCollection AddKnowledge(this IServiceCollection services)
     {
-        services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.AllowedImageHosts.All(KnowledgeOptions.IsHostName), "Knowledge:AllowedImageHosts holds plain host names only (images.example.com: no scheme, port, path or wildcard).")
+            .Validate(o => KnowledgeSynonyms.Validate(o.Synonyms) is null, "Knowledge:Synonyms: each entry needs at least two comma-separated phrases of at most four words (see docs/knowledge.md).")
+            .ValidateOnStart();
+        services.AddSingleton<KnowledgeSynonyms>();
+        // Article images on allowed hosts must also pass the CSP, or the sanitizer keeps images the browser then blocks.
+        services.AddOptions<SecurityHeadersOptions>().Configure<IOptions<KnowledgeOptions>>((headers, kb) => headers.ImageHosts.AddRange(kb.Value.AllowedImageHosts));
         services.AddSingleton<KnowledgeVocabulary>();
         services.AddSingleton<KnowledgeIndex>();
         services.AddSingleton<MarkdownRenderer>();

@@ -50,8 +50,14 @@ public sealed class TicketOptions
     public int ReopenWindowDays { get; set; } = 7;
 }
 
+/// <summary>Told about every reply and note once it is committed (live chat uses it to push messages to the people in the conversation).</summary>
+public interface ITicketMessageSink
+{
+    Task OnMessageAddedAsync(Ticket ticket, TicketMessage message, CancellationToken cancellationToken);
+}
+
 /// <summary>Tickets: creation through intake, replies and notes, status, assignment, tags, merge, split, reopen and follow-up.</summary>
-public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<TicketOptions> options, TicketSla sla, ILogger<TicketService> logger)
+public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<TicketOptions> options, TicketSla sla, IEnumerable<ITicketMessageSink> sinks, ILogger<TicketService> logger)
 {
     public const string Public = "public";
     public const string Internal = "internal";
@@ -210,6 +216,7 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
         ticket.LastCustomerMessageAt = now;
         var message = await AppendMessageAsync(ticket, actor, Public, clean, channel, clientMessageId, now, ct);
         await RefreshSlaAsync(ticket, ct);
+        await NotifySinksAsync(ticket, message, ct);
         return new TicketWriteResult(ticket, message, clean.Notice, WasDuplicate: false, Reopened: reopened);
     }
 
@@ -252,6 +259,7 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
 
         var message = await AppendMessageAsync(ticket, agent, isInternal ? Internal : Public, clean, ticket.Channel, clientMessageId, now, ct);
         await RefreshSlaAsync(ticket, ct);
+        await NotifySinksAsync(ticket, message, ct);
         return new TicketWriteResult(ticket, message, clean.Notice, WasDuplicate: false);
     }
 
@@ -494,6 +502,22 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
         }
 
         return count;
+    }
+
+    private async Task NotifySinksAsync(Ticket ticket, TicketMessage message, CancellationToken ct)
+    {
+        foreach (var sink in sinks)
+        {
+            try
+            {
+                await sink.OnMessageAddedAsync(ticket, message, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The message is committed; a failed notification only delays who sees it live.
+                logger.LogWarning(ex, "Message sink {Sink} failed for ticket {TicketId} message {Seq}", sink.GetType().Name, ticket.Id, message.Seq);
+            }
+        }
     }
 
     private async Task RefreshSlaAsync(Ticket ticket, CancellationToken ct)

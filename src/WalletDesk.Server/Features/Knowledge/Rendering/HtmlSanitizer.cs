@@ -201,7 +201,10 @@ public static partial class HtmlSanitizer
         };
     }
 
-    /// <summary>Relative (same origin, the attachment store) or http(s) on an allowed host.</summary>
+    /// <summary>
+    /// Relative (same origin), or https on an allowed host's default port without user info: exactly what the CSP's
+    /// img-src lets the browser load, so every image kept also displays.
+    /// </summary>
     public static string? SafeImage(string url, IReadOnlyCollection<string> allowedHosts)
     {
         var cleaned = Clean(url).Replace('\\', '/');
@@ -222,8 +225,10 @@ public static partial class HtmlSanitizer
         }
 
         var name = scheme.Groups[1].Value.ToLowerInvariant();
-        return name is "http" or "https"
+        return name is "https"
             && Uri.TryCreate(cleaned, UriKind.Absolute, out var uri)
+            && uri.IsDefaultPort
+            && uri.UserInfo.Length == 0
             && allowedHosts.Contains(uri.IdnHost, StringComparer.OrdinalIgnoreCase)
                 ? cleaned
                 : null;

@@ -28,7 +28,7 @@ public sealed record SearchResults(string Query, string? CorrectedQuery, string 
 /// Then: title coverage boost (titles first), the reader's language preferred, one hit per article, snippets.
 /// Unknown English words are first corrected against the index vocabulary by edit distance.
 /// </summary>
-public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabulary)
+public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabulary, KnowledgeSynonyms synonyms)
 {
     private const int Candidates = 60;
     private const double TitleBoost = 1.5;
@@ -56,20 +56,25 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         }
 
         terms = terms.Distinct(StringComparer.Ordinal).ToList();
+        // Synonyms are extra search items (a phrase is "word word", searched as adjacent terms); they count in the
+        // index's ranking like the reader's own words and stand in for them in the title-coverage boost.
+        var expansions = synonyms.Expand(terms, joined => vocab.Frequency(joined) > 0);
+        var items = terms.Concat(expansions).ToList();
         var candidates = db.IsSqlite
-            ? await SqliteCandidatesAsync(terms, request.IncludeInternal, cancellationToken)
-            : await PostgresCandidatesAsync(terms, snapshot.All, request.IncludeInternal, cancellationToken);
+            ? await SqliteCandidatesAsync(items, request.IncludeInternal, cancellationToken)
+            : await PostgresCandidatesAsync(items, vocab, request.IncludeInternal, cancellationToken);
         if (candidates.Count == 0)
         {
-            return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, null), request.Lang, terms, []);
+            return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, null), request.Lang, items, []);
         }
 
+        var alternatives = terms.Select(t => Alternatives(t, expansions)).ToList();
         var max = candidates.Max(c => c.Rank);
         var ranked = candidates
             .Select(c =>
             {
-                var titleTerms = c.Title.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                var coverage = (double)terms.Count(t => titleTerms.Contains(t, StringComparer.Ordinal)) / terms.Count;
+                var titleTerms = new HashSet<string>(c.Title.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+                var coverage = (double)alternatives.Count(a => a.Any(item => item.Split(' ').All(titleTerms.Contains))) / terms.Count;
                 var score = (max > 0 ? c.Rank / max : 0) * (1 + (TitleBoost * coverage)) * (c.Lang == request.Lang ? 1 : OtherLanguageFactor);
                 return (Candidate: c, Score: score);
             })
@@ -91,7 +96,7 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         var shownIds = ranked.Select(r => preferred.GetValueOrDefault(r.Candidate.ArticleId, r.Candidate.Id)).ToList();
         var shown = await DisplayAsync(shownIds, cancellationToken);
 
-        var termSet = new HashSet<string>(terms, StringComparer.Ordinal);
+        var termSet = new HashSet<string>(items.SelectMany(i => i.Split(' ')), StringComparer.Ordinal);
         var hits = new List<SearchHit>(ranked.Count);
         string? firstText = null;
         for (var i = 0; i < ranked.Count; i++)
@@ -109,8 +114,12 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
                 Math.Round(score, 4), candidate.Category, candidate.Visibility, text.Lang != request.Lang));
         }
 
-        return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, firstText), request.Lang, terms, hits);
+        return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, firstText), request.Lang, items, hits);
     }
+
+    /// <summary>A query term and the synonym items that can stand in for it (those whose group it belongs to).</summary>
+    private List<string> Alternatives(string term, IReadOnlyList<string> expansions) =>
+        [term, .. expansions.Where(e => synonyms.AreSynonyms(term, e))];
 
     /// <summary>A candidate from the index: translation id, language, analysed title terms, provider score (higher is better), article fields.</summary>
     internal sealed record Candidate(long Id, string Lang, string Title, double Rank, long ArticleId, string Slug, string Category, string Visibility);
@@ -121,9 +130,17 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
     internal static string Fts5Match(IEnumerable<string> terms, bool includeInternal) =>
         (includeInternal ? "" : "vis : public AND ") + "(" + string.Join(" OR ", terms.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")) + ")";
 
-    /// <summary>The tsquery text: each term quoted, OR-ed.</summary>
-    internal static string TsQuery(IEnumerable<string> terms) =>
-        string.Join(" | ", terms.Select(t => "'" + t.Replace("'", "''", StringComparison.Ordinal).Replace("\\", "", StringComparison.Ordinal) + "'"));
+    /// <summary>The tsquery text: each item quoted (a phrase as adjacent terms), OR-ed.</summary>
+    internal static string TsQuery(IEnumerable<string> items) => string.Join(" | ", items.Select(TsItem));
+
+    /// <summary>One search item as tsquery text: <c>'term'</c>, or <c>('word' &lt;-&gt; 'word')</c> for a phrase.</summary>
+    internal static string TsItem(string item)
+    {
+        var words = item.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => "'" + t.Replace("'", "''", StringComparison.Ordinal).Replace("\\", "", StringComparison.Ordinal) + "'")
+            .ToList();
+        return words.Count == 1 ? words[0] : "(" + string.Join(" <-> ", words) + ")";
+    }
 
     // Rank inside the index first (only ids and scores), then read the stored fields of the 60 best: reading them
     // for every match before sorting is what makes a naive query slow on common terms.
@@ -136,52 +153,124 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         ORDER BY c.score DESC
         """;
 
-    // ts_rank has no IDF: rank the matches cheaply inside the GIN-filtered set first (what a plain FTS query
-    // does anyway), then weight each query term by its IDF over the best 200 only, so the per-term work does
-    // not grow with the number of matching articles.
-    internal const string PostgresCandidateSql = """
-        SELECT c."TranslationId", c.lang, c.title,
-            (SELECT coalesce(sum(ts_rank('{0.05,0.1,0.4,1.0}', c.tsv, to_tsquery('simple', q.term), 1) * q.weight), 0)
-             FROM unnest(@terms::text[], @weights::float8[]) AS q(term, weight)) AS score,
-            c.article, c.slug, c.category, c.vis
-        FROM (SELECT "TranslationId", lang, title, tsv, article, slug, category, vis
-              FROM kb_search_index, to_tsquery('simple', @match) AS query
-              WHERE tsv @@ query AND (@internal OR vis = 'public')
-              ORDER BY ts_rank('{0.05,0.1,0.4,1.0}', tsv, query, 1) DESC
-              LIMIT 200) AS c
-        ORDER BY score DESC
+    // The final PostgreSQL score: ts_rank has no IDF, so each search item is ranked on its own and weighted by its
+    // IDF. The tsvector is detoasted once per row (the `|| ''` copy) instead of once per item: touching a stored
+    // tsvector (~10 µs, most are compressed out of line) is what a PostgreSQL search spends its time on.
+    private const string PostgresScoreSql = """
+        SELECT c."TranslationId", c.lang, c.title, s.score, c.article, c.slug, c.category, c.vis
+        FROM candidates JOIN kb_search_index AS c ON c."TranslationId" = candidates.id
+        CROSS JOIN LATERAL (SELECT c.tsv || ''::tsvector AS v OFFSET 0) AS d
+        CROSS JOIN LATERAL (
+            SELECT coalesce(sum(ts_rank('{0.05,0.1,0.4,1.0}', d.v, to_tsquery('simple', q.term), 1) * q.weight), 0) AS score
+            FROM unnest(@terms::text[], @weights::float8[]) AS q(term, weight)) AS s
+        ORDER BY s.score DESC
         LIMIT @limit
         """;
 
+    // Few matching rows (by the vocabulary's counts): rank every match cheaply with one ts_rank, score the best 200.
+    internal const string PostgresExhaustiveSql = """
+        WITH candidates AS (
+            SELECT "TranslationId" AS id
+            FROM kb_search_index, to_tsquery('simple', @match) AS query
+            WHERE tsv @@ query AND (@internal OR vis = 'public')
+            ORDER BY ts_rank('{0.05,0.1,0.4,1.0}', tsv, query, 1) DESC
+            LIMIT 200)
+        """ + "\n" + PostgresScoreSql;
 
-    private Task<List<Candidate>> SqliteCandidatesAsync(List<string> terms, bool includeInternal, CancellationToken cancellationToken) =>
-        QueryAsync(SqliteCandidateSql, cancellationToken, ("$match", Fts5Match(terms, includeInternal)), ("$limit", Candidates));
+    // Many matching rows: never touch all their tsvectors. Candidates are the rows with the query's rarest items
+    // (the vocabulary says there are few) plus the best title/tag matches for all items, ranked on the small `head`
+    // vector (title and tags only, migration M0013); when no item is rare, also any 100 matching rows, so common
+    // words that are in no title still find something.
+    private const string PostgresRareCandidates = """
+        (SELECT "TranslationId" AS id FROM kb_search_index
+         WHERE tsv @@ to_tsquery('simple', @rare) AND (@internal OR vis = 'public')
+         LIMIT 400)
+        UNION
+        """;
 
-    private Task<List<Candidate>> PostgresCandidatesAsync(List<string> terms, VocabularySet vocab, bool includeInternal, CancellationToken cancellationToken) =>
-        QueryAsync(PostgresCandidateSql, cancellationToken,
-            ("@terms", terms.Select(t => "'" + t + "'").ToArray()),
-            ("@weights", terms.Select(vocab.Idf).ToArray()),
-            ("@match", TsQuery(SelectiveTerms(terms, vocab))),
-            ("@internal", includeInternal),
-            ("@limit", Candidates));
+    private const string PostgresHeadCandidates = """
+        (SELECT "TranslationId" AS id FROM kb_search_index, to_tsquery('simple', @match) AS query
+         WHERE head @@ query AND (@internal OR vis = 'public')
+         ORDER BY ts_rank(head, query) DESC
+         LIMIT 100)
+        """;
 
-    /// <summary>
-    /// The terms that decide which rows PostgreSQL ranks: in a large knowledge base (5,000+ translations), terms in
-    /// more than a fifth of the articles are left out of the match (they still count in the score) when a rarer
-    /// term is there, so "my card payment failed" does not rank every article that says "card". Small knowledge
-    /// bases keep every term (it costs nothing there and the common words still find candidates). SQLite's FTS5
-    /// ranks fast enough without this.
-    /// </summary>
-    internal static List<string> SelectiveTerms(List<string> terms, VocabularySet vocab)
+    private const string PostgresAnyCandidates = """
+        UNION
+        (SELECT "TranslationId" AS id FROM kb_search_index
+         WHERE tsv @@ to_tsquery('simple', @match) AND (@internal OR vis = 'public')
+         LIMIT 100)
+        """;
+
+    internal const string PostgresRareSql = "WITH candidates AS (\n" + PostgresRareCandidates + "\n" + PostgresHeadCandidates + ")\n" + PostgresScoreSql;
+
+    internal const string PostgresCommonSql = "WITH candidates AS (\n" + PostgresHeadCandidates + "\n" + PostgresAnyCandidates + ")\n" + PostgresScoreSql;
+
+    /// <summary>Estimated matching rows at or below which every match is ranked.</summary>
+    internal const int ExhaustiveRows = 600;
+
+    /// <summary>Estimated rows the rare items may match.</summary>
+    internal const int RareRows = 300;
+
+    private Task<List<Candidate>> SqliteCandidatesAsync(List<string> items, bool includeInternal, CancellationToken cancellationToken) =>
+        QueryAsync(SqliteCandidateSql, cancellationToken, ("$match", Fts5Match(items, includeInternal)), ("$limit", Candidates));
+
+    private Task<List<Candidate>> PostgresCandidatesAsync(List<string> items, VocabularySet vocab, bool includeInternal, CancellationToken cancellationToken)
     {
-        if (vocab.Documents < 5000)
+        var plan = PlanPostgres(items, vocab);
+        var parameters = new List<(string, object)>
         {
-            return terms;
+            ("@terms", items.Select(TsItem).ToArray()),
+            ("@weights", items.Select(i => i.Split(' ').Max(vocab.Idf)).ToArray()),
+            ("@match", TsQuery(items)),
+            ("@internal", includeInternal),
+            ("@limit", Candidates),
+        };
+        if (plan.Rare is { Count: > 0 } rare)
+        {
+            parameters.Add(("@rare", TsQuery(rare)));
         }
 
-        var selective = terms.Where(t => vocab.Frequency(t) <= vocab.Documents / 5).ToList();
-        return selective.Count > 0 ? selective : terms;
+        var sql = plan.Rare is null ? PostgresExhaustiveSql : plan.Rare.Count > 0 ? PostgresRareSql : PostgresCommonSql;
+        return QueryAsync(sql, cancellationToken, [.. parameters]);
     }
+
+    /// <summary>Which rows PostgreSQL scores: every match (<c>Rare</c> null), or the rows with the rarest items plus title matches.</summary>
+    internal sealed record PostgresPlan(IReadOnlyList<string>? Rare);
+
+    /// <summary>
+    /// Chooses how to find candidates from the vocabulary's document counts: when all items together match at most
+    /// <see cref="ExhaustiveRows"/> rows, every match is ranked (small knowledge bases always, so relevance there
+    /// is exact); otherwise the rarest items whose counts add up to at most <see cref="RareRows"/> (possibly none).
+    /// </summary>
+    internal static PostgresPlan PlanPostgres(IReadOnlyList<string> items, VocabularySet vocab)
+    {
+        var estimates = items.Select(i => (Item: i, Rows: EstimatedRows(i, vocab))).OrderBy(x => x.Rows).ThenBy(x => x.Item, StringComparer.Ordinal).ToList();
+        if (estimates.Sum(x => (long)x.Rows) <= ExhaustiveRows)
+        {
+            return new PostgresPlan(null);
+        }
+
+        var rare = new List<string>();
+        long total = 0;
+        foreach (var (item, rows) in estimates)
+        {
+            if (total + rows > RareRows)
+            {
+                break;
+            }
+
+            rare.Add(item);
+            total += rows;
+        }
+
+        return new PostgresPlan(rare);
+    }
+
+    /// <summary>Rows an item matches at most: its rarest word's document count. A lone CJK character is in most
+    /// texts' unigram field, which the vocabulary does not count: it is taken as common.</summary>
+    private static int EstimatedRows(string item, VocabularySet vocab) =>
+        item.Split(' ').Min(t => t.Length == 1 && TextAnalyzer.IsCjk(t[0]) ? vocab.Documents : vocab.Frequency(t));
 
     private Task<List<Candidate>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
         ReadAsync(sql, reader => new Candidate(

@@ -1,0 +1,98 @@
+namespace WalletDesk.Server.Features.Chat;
+
+// The shapes on the wire of /hubs/chat. docs/chat-protocol.md documents them for app developers.
+
+/// <summary>Opens a conversation (or returns the caller's open one). The first message is required.</summary>
+public sealed record StartChat(string? ClientRequestId, string? Text, string? Category = null, string? Language = null, string? Origin = null);
+
+/// <summary>Where a conversation stands, as the customer's widget and the agent's console show it.</summary>
+/// <remarks>
+/// <c>AnswerBy</c>: When offline: the time by which a person will answer (the ticket's first-response deadline).<br/>
+/// <c>ContactKnown</c>: Whether we can reach the customer outside the chat (a wallet customer always; a visitor once they left an email or phone).
+/// </remarks>
+public sealed record ChatState(
+    long ConversationId,
+    string Status,
+    string Queue,
+    string Language,
+    int LastSeq,
+    int? QueuePosition,
+    int? ExpectedWaitSeconds,
+    string? AgentName,
+    DateTimeOffset? AnswerBy,
+    bool ContactKnown,
+    int CustomerReadSeq,
+    int AgentReadSeq,
+    bool Escalated);
+
+/// <summary>One message of a conversation. Customers never receive internal notes.</summary>
+public sealed record ChatMessage(
+    long ConversationId,
+    int Seq,
+    long Id,
+    string AuthorType,
+    string? AuthorName,
+    string Visibility,
+    string Text,
+    DateTimeOffset At,
+    string? ClientMessageId);
+
+/// <summary>Everything after a sequence number, in order. When <paramref name="More"/>, ask again from the last one.</summary>
+public sealed record ChatSync(ChatState State, IReadOnlyList<ChatMessage> Messages, bool More);
+
+/// <summary>Sent once the message is committed to the database.</summary>
+/// <remarks>
+/// <c>Notice</c>: Set when redaction removed something (e.g. a card number), in the conversation's language.
+/// </remarks>
+public sealed record ChatAck(long ConversationId, int Seq, long MessageId, DateTimeOffset At, bool Duplicate, string? Notice);
+
+public sealed record TypingSignal(long ConversationId, string AuthorType, string? AuthorName, bool IsTyping);
+
+public sealed record ReadSignal(long ConversationId, string Reader, int Seq);
+
+/// <summary>A waiting or active conversation in the agents' queue view.</summary>
+public sealed record QueueEntry(
+    long ConversationId,
+    string Status,
+    string Queue,
+    string Language,
+    string Priority,
+    string Subject,
+    string CustomerName,
+    DateTimeOffset? QueuedAt,
+    string? AgentName,
+    bool Escalated,
+    string? HandoffReason);
+
+public sealed record AgentState(Guid StaffId, string DisplayName, string Status, int Capacity, int Active, IReadOnlyList<string> Groups, IReadOnlyList<string> Languages);
+
+public sealed record QueueSnapshot(AgentState Me, IReadOnlyList<QueueEntry> Waiting, IReadOnlyList<QueueEntry> Mine);
+
+public sealed record TransferChat(Guid? AgentId, string? Group);
+
+/// <summary>Something the queue view should refresh for.</summary>
+public sealed record QueueChanged(long ConversationId, string Status, string Queue);
+
+/// <summary>Visitor sign-up for the web widget: who they say they are (unverified).</summary>
+public sealed record VisitorRequest(string? Name, string? Language);
+
+public sealed record VisitorToken(string Token, DateTimeOffset ExpiresAt, Guid VisitorId);
+
+/// <summary>Whether live agents are there right now, for the widget's first screen.</summary>
+public sealed record ChatAvailability(bool AgentsOnline, string PublishedResponseTime, int? ExpectedWaitSeconds);
+
+public static class ChatDispositions
+{
+    public static readonly IReadOnlyList<string> All = ["resolved", "no_response", "duplicate", "spam", "converted_to_ticket", "other"];
+}
+
+public static class ChatEvents
+{
+    public const string Message = "message";
+    public const string Typing = "typing";
+    public const string Read = "read";
+    public const string State = "state";
+    public const string Assigned = "assigned";
+    public const string Queue = "queue";
+    public const string Resync = "resync";
+}

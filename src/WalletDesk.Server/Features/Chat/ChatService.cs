@@ -1,0 +1,394 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WalletDesk.Server.Data;
+using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Tickets;
+
+namespace WalletDesk.Server.Features.Chat;
+
+/// <summary>A refusal the caller can act on; the hub turns it into a HubException with this message.</summary>
+public sealed class ChatException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+
+    public static ChatException NotFound() => new("not_found", "No such conversation.");
+}
+
+public enum ChatCallerKind
+{
+    Customer,
+    Visitor,
+    Staff,
+}
+
+/// <summary>Who is on the other end of a hub connection, from the authenticated principal only.</summary>
+public sealed record ChatCaller(ChatCallerKind Kind, Guid Id, string Name, string? Role)
+{
+    public bool IsStaff => Kind == ChatCallerKind.Staff;
+
+    public bool IsSupervisor => IsStaff && Role is not null && StaffRoles.Rank(Role) >= StaffRoles.Rank(StaffRoles.Supervisor);
+
+    public TicketActor Actor => IsStaff
+        ? new TicketActor(TicketActors.Agent, Id.ToString(), Name)
+        : new TicketActor(TicketActors.Customer, Id.ToString(), Name);
+
+    public static ChatCaller? From(ClaimsPrincipal user)
+    {
+        var name = user.FindFirstValue(WalletDeskClaims.Name) ?? "";
+        if (user.StaffId() is { } staff)
+        {
+            return new ChatCaller(ChatCallerKind.Staff, staff, name, user.FindFirstValue(WalletDeskClaims.Role));
+        }
+
+        if (user.CustomerIdOf() is { } customer)
+        {
+            return new ChatCaller(ChatCallerKind.Customer, customer, name, null);
+        }
+
+        return ChatVisitors.VisitorIdOf(user) is { } visitor ? new ChatCaller(ChatCallerKind.Visitor, visitor, name, null) : null;
+    }
+}
+
+/// <summary>
+/// Live chat on top of tickets: a chat is a ticket on the chat channel plus its live state (<see cref="ChatConversation"/>),
+/// so SLAs, search, history and redaction apply unchanged. Every write is committed before anyone is told about it.
+/// </summary>
+public sealed partial class ChatService(
+    AppDbContext db,
+    TicketService tickets,
+    IChatBus bus,
+    IChatAssistant assistant,
+    WalletDesk.Server.Features.Email.IEmailOutbox outbox,
+    TimeProvider time,
+    IOptions<ChatOptions> options,
+    ILogger<ChatService> logger)
+{
+    private const int ResumePageSize = 500;
+    private static readonly string[] Origins = ["widget", "in_app", "web_view", "api"];
+
+    private ChatOptions Options => options.Value;
+
+    public async Task<ChatState> StartAsync(ChatCaller caller, StartChat request, CancellationToken ct)
+    {
+        RequireCustomer(caller);
+        var open = await db.ChatConversations.AsNoTracking()
+            .Where(c => c.CustomerId == caller.Id && c.Status != ChatStatuses.Closed)
+            .OrderByDescending(c => c.TicketId).FirstOrDefaultAsync(ct);
+        if (open is not null)
+        {
+            return await StateAsync(open, ct);
+        }
+
+        var text = ValidateText(request.Text);
+        var language = request.Language?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true ? "zh" : "en";
+        var origin = request.Origin is null ? "widget" : Origins.Contains(request.Origin) ? request.Origin
+            : throw new ChatException("origin", $"Origin must be one of: {string.Join(", ", Origins)}.");
+        var firstLine = text.Split('\n', 2)[0].Trim();
+        var subject = firstLine.Length == 0 ? (language == "zh" ? "在线咨询" : "Live chat") : firstLine.Length <= 80 ? firstLine : firstLine[..80] + "…";
+        var created = await tickets.CreateAsync(
+            caller.Id,
+            new NewTicket(subject, text, request.Category, TicketChannels.Chat, language, request.ClientRequestId),
+            caller.Actor,
+            ct);
+        var existing = await db.ChatConversations.SingleOrDefaultAsync(c => c.TicketId == created.Ticket.Id, ct);
+        if (existing is not null)
+        {
+            return await StateAsync(existing, ct);
+        }
+
+        var now = time.GetUtcNow();
+        var conversation = new ChatConversation
+        {
+            TicketId = created.Ticket.Id,
+            CustomerId = caller.Id,
+            IsVisitor = caller.Kind == ChatCallerKind.Visitor,
+            Status = Options.AssistantFirst ? ChatStatuses.Bot : ChatStatuses.Queued,
+            Queue = created.Ticket.Group ?? TicketGroups.General,
+            Language = language,
+            PriorityRank = TicketPriorities.Rank(created.Ticket.Priority),
+            Origin = origin,
+            StartedAt = now,
+            QueuedAt = Options.AssistantFirst ? null : now,
+            UpdatedAt = now,
+        };
+        db.ChatConversations.Add(conversation);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The same start raced in twice (same clientRequestId): the other one made the conversation.
+            db.ChangeTracker.Clear();
+            return await StateAsync(await db.ChatConversations.AsNoTracking().SingleAsync(c => c.TicketId == created.Ticket.Id, ct), ct);
+        }
+
+        if (conversation.Status == ChatStatuses.Bot)
+        {
+            await AskAssistantAsync(conversation, created.Message.Body, created.Message.Seq, ct);
+        }
+        else
+        {
+            await QueueAsync(conversation, null, ct);
+        }
+
+        return await StateAsync(conversation.TicketId, ct);
+    }
+
+    /// <summary>Everything after <paramref name="afterSeq"/> the caller may see, and the current state; subscribes staff as watchers.</summary>
+    public async Task<ChatSync> ResumeAsync(ChatCaller caller, long conversationId, int afterSeq, CancellationToken ct)
+    {
+        var conversation = await FindForAsync(caller, conversationId, write: false, ct);
+        var query = db.TicketMessages.AsNoTracking().Where(m => m.TicketId == conversationId && m.Seq > afterSeq);
+        if (!caller.IsStaff)
+        {
+            query = query.Where(m => m.Visibility == TicketService.Public);
+        }
+
+        var page = await query.OrderBy(m => m.Seq).Take(ResumePageSize + 1).ToListAsync(ct);
+        var messages = page.Take(ResumePageSize).Select(m => ToDto(m)).ToList();
+        return new ChatSync(await StateAsync(conversation, ct), messages, page.Count > ResumePageSize);
+    }
+
+    public async Task<ChatAck> SendAsync(ChatCaller caller, long conversationId, string? clientMessageId, string? text, bool internalNote, CancellationToken ct)
+    {
+        if (internalNote)
+        {
+            RequireStaff(caller);
+        }
+
+        var conversation = await FindForAsync(caller, conversationId, write: true, ct);
+        var body = ValidateText(text);
+        if (conversation.Status == ChatStatuses.Closed)
+        {
+            throw new ChatException("closed", caller.IsStaff
+                ? "This conversation is closed; reply on the ticket instead."
+                : conversation.Language == "zh" ? "此对话已结束，请开始新的对话。" : "This conversation has ended. Start a new one to keep talking.");
+        }
+
+        TicketWriteResult? written;
+        if (caller.IsStaff)
+        {
+            written = await tickets.AddAgentMessageAsync(conversationId, body, internalNote, clientMessageId, caller.Actor, ct: ct);
+        }
+        else
+        {
+            written = await tickets.AddCustomerMessageAsync(caller.Id, conversationId, body, clientMessageId, caller.Actor, TicketChannels.Chat, ct);
+        }
+
+        if (written is null)
+        {
+            throw ChatException.NotFound();
+        }
+
+        var notice = written.Notice is null ? null : conversation.Language == "zh" ? written.Notice.SimplifiedChinese : written.Notice.English;
+        var ack = new ChatAck(conversationId, written.Message.Seq, written.Message.Id, written.Message.CreatedAt, written.WasDuplicate, notice);
+        if (!written.WasDuplicate && !caller.IsStaff && conversation.Status == ChatStatuses.Bot)
+        {
+            await AskAssistantAsync(conversation, written.Message.Body, written.Message.Seq, ct);
+        }
+
+        return ack;
+    }
+
+    public async Task TypingAsync(ChatCaller caller, long conversationId, bool isTyping, CancellationToken ct)
+    {
+        var conversation = await FindForAsync(caller, conversationId, write: true, ct);
+        var signal = new TypingSignal(conversationId, caller.IsStaff ? TicketActors.Agent : TicketActors.Customer, caller.IsStaff ? caller.Name : null, isTyping);
+        await PublishAsync(ChatEvents.Typing, caller.IsStaff ? ChatAudiences.Everyone : ChatAudiences.Staff, conversation, signal, ct);
+    }
+
+    public async Task MarkReadAsync(ChatCaller caller, long conversationId, int seq, CancellationToken ct)
+    {
+        var conversation = await FindForAsync(caller, conversationId, write: false, ct);
+        var changed = caller.IsStaff
+            ? await db.ChatConversations.Where(c => c.TicketId == conversationId && c.AgentReadSeq < seq).ExecuteUpdateAsync(s => s.SetProperty(c => c.AgentReadSeq, seq), ct)
+            : await db.ChatConversations.Where(c => c.TicketId == conversationId && c.CustomerReadSeq < seq).ExecuteUpdateAsync(s => s.SetProperty(c => c.CustomerReadSeq, seq), ct);
+        if (changed > 0)
+        {
+            await PublishAsync(ChatEvents.Read, ChatAudiences.Everyone, conversation, new ReadSignal(conversationId, caller.IsStaff ? "agent" : "customer", seq), ct);
+        }
+    }
+
+    /// <summary>A visitor's email or phone, so an offline chat can be answered.</summary>
+    public async Task<ChatState> LeaveContactAsync(ChatCaller caller, long conversationId, string? email, string? phone, CancellationToken ct)
+    {
+        RequireCustomer(caller);
+        var conversation = await FindForAsync(caller, conversationId, write: true, ct);
+        email = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
+        phone = string.IsNullOrWhiteSpace(phone) ? null : phone.Trim();
+        if (email is null && phone is null)
+        {
+            throw new ChatException("contact", "Leave an email address or a phone number.");
+        }
+
+        if (email is not null && (email.Length > 256 || !System.Net.Mail.MailAddress.TryCreate(email, out var parsed) || parsed.Address != email))
+        {
+            throw new ChatException("email", "That email address does not look right.");
+        }
+
+        if (phone is not null && !PhonePattern().IsMatch(phone))
+        {
+            throw new ChatException("phone", "Phone numbers start with + and the country code, e.g. +8613800138000.");
+        }
+
+        await db.ChatConversations.Where(c => c.TicketId == conversationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ContactEmail, email).SetProperty(c => c.ContactPhone, phone).SetProperty(c => c.UpdatedAt, time.GetUtcNow()), ct);
+        if (conversation.IsVisitor)
+        {
+            await db.Customers.Where(c => c.Id == conversation.CustomerId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Email, c => email ?? c.Email).SetProperty(c => c.Phone, c => phone ?? c.Phone), ct);
+        }
+
+        return await PublishStateAsync(conversationId, ct);
+    }
+
+    /// <summary>The customer leaves. The ticket stays for the agent (nothing is lost), marked solved if an agent had answered.</summary>
+    public async Task<ChatState> EndAsync(ChatCaller caller, long conversationId, CancellationToken ct)
+    {
+        RequireCustomer(caller);
+        await FindForAsync(caller, conversationId, write: true, ct);
+        return await CloseInternalAsync(conversationId, "customer_left", TicketActor.System, solve: false, ct);
+    }
+
+    public async Task<ChatMessage?> LoadMessageAsync(long conversationId, int seq, CancellationToken ct)
+    {
+        var message = await db.TicketMessages.AsNoTracking().SingleOrDefaultAsync(m => m.TicketId == conversationId && m.Seq == seq, ct);
+        return message is null ? null : ToDto(message);
+    }
+
+    public async Task<ChatState> StateAsync(long conversationId, CancellationToken ct) =>
+        await StateAsync(await db.ChatConversations.AsNoTracking().SingleAsync(c => c.TicketId == conversationId, ct), ct);
+
+    private async Task<ChatState> StateAsync(ChatConversation conversation, CancellationToken ct)
+    {
+        var ticket = await db.Tickets.AsNoTracking().Where(t => t.Id == conversation.TicketId)
+            .Select(t => new { t.MessageCount, t.NextSlaDueAt }).SingleAsync(ct);
+        int? position = null;
+        int? wait = null;
+        if (conversation.Status == ChatStatuses.Queued)
+        {
+            (position, wait) = await EstimateWaitAsync(conversation, ct);
+        }
+
+        var contactKnown = !conversation.IsVisitor || conversation.ContactEmail is not null || conversation.ContactPhone is not null;
+        return new ChatState(
+            conversation.TicketId,
+            conversation.Status,
+            conversation.Queue,
+            conversation.Language,
+            ticket.MessageCount,
+            position,
+            wait,
+            conversation.AgentName,
+            conversation.Status == ChatStatuses.Offline ? ticket.NextSlaDueAt : null,
+            contactKnown,
+            conversation.CustomerReadSeq,
+            conversation.AgentReadSeq,
+            conversation.Escalated);
+    }
+
+    /// <summary>Loads the conversation after checking the caller belongs to it; anything else looks exactly like a missing one.</summary>
+    private async Task<ChatConversation> FindForAsync(ChatCaller caller, long conversationId, bool write, CancellationToken ct)
+    {
+        var conversation = await db.ChatConversations.AsNoTracking().SingleOrDefaultAsync(c => c.TicketId == conversationId, ct);
+        if (conversation is null)
+        {
+            throw ChatException.NotFound();
+        }
+
+        if (caller.IsStaff)
+        {
+            // Any agent may read (and watch) a chat, as with tickets; only the assigned agent, an invited or any supervisor writes.
+            if (write && conversation.AgentId != caller.Id && conversation.SupervisorId != caller.Id && !caller.IsSupervisor)
+            {
+                throw new ChatException("not_assigned", "This conversation is not assigned to you. Accept it from the queue or ask for a transfer.");
+            }
+
+            return conversation;
+        }
+
+        return conversation.CustomerId == caller.Id ? conversation : throw ChatException.NotFound();
+    }
+
+    private async Task AskAssistantAsync(ChatConversation conversation, string text, int seq, CancellationToken ct)
+    {
+        AssistantOutcome outcome;
+        try
+        {
+            outcome = await assistant.RespondAsync(new AssistantInput(conversation.TicketId, conversation.CustomerId, conversation.IsVisitor, conversation.Language, text, seq), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "The assistant failed on conversation {ConversationId}; handing off", conversation.TicketId);
+            outcome = new AssistantOutcome([], new AssistantHandoff("flow_failed", conversation.Queue, TicketPriorities.Normal, "The assistant failed on this message; no automated answer was given.", "unknown", 0));
+        }
+
+        var bot = new TicketActor(TicketActors.Bot, null, conversation.Language == "zh" ? "智能助手" : "WalletDesk Assistant");
+        foreach (var reply in outcome.Replies)
+        {
+            var text2 = reply.ArticleSlug is null ? reply.Text : $"{reply.Text}\n/help/articles/{reply.ArticleSlug}";
+            await tickets.AddAgentMessageAsync(conversation.TicketId, text2, isInternal: false, clientMessageId: null, bot, ct: ct);
+        }
+
+        if (outcome.Handoff is { } handoff)
+        {
+            await tickets.AddAgentMessageAsync(conversation.TicketId, $"Assistant handoff ({handoff.Reason}): {handoff.Summary}", isInternal: true, clientMessageId: null, bot, ct: ct);
+            await QueueAsync(conversation, handoff, ct);
+        }
+        else if (outcome.Resolved)
+        {
+            await CloseInternalAsync(conversation.TicketId, "resolved_by_assistant", bot, solve: true, ct);
+        }
+    }
+
+    private async Task PublishAsync<T>(string kind, string audience, ChatConversation conversation, T payload, CancellationToken ct, Guid? toAgent = null) =>
+        await bus.PublishAsync(new ChatEnvelope(kind, audience, conversation.TicketId, conversation.CustomerId, toAgent ?? conversation.AgentId, conversation.SupervisorId, JsonSerializer.SerializeToElement(payload, ChatFanout.Json)), ct);
+
+    private async Task<ChatState> PublishStateAsync(long conversationId, CancellationToken ct)
+    {
+        var conversation = await db.ChatConversations.AsNoTracking().SingleAsync(c => c.TicketId == conversationId, ct);
+        var state = await StateAsync(conversation, ct);
+        await PublishAsync(ChatEvents.State, ChatAudiences.Everyone, conversation, state, ct);
+        return state;
+    }
+
+    private string ValidateText(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ChatException("text", "The message is empty.");
+        }
+
+        if (text.Length > Options.MaxMessageLength)
+        {
+            throw new ChatException("text", $"The message is {text.Length:N0} characters; the limit is {Options.MaxMessageLength:N0}. Split it into shorter messages.");
+        }
+
+        return text;
+    }
+
+    private static void RequireCustomer(ChatCaller caller)
+    {
+        if (caller.IsStaff)
+        {
+            throw new ChatException("customer_only", "Only the customer can do this.");
+        }
+    }
+
+    private static void RequireStaff(ChatCaller caller)
+    {
+        if (!caller.IsStaff)
+        {
+            throw new ChatException("staff_only", "Only agents can do this.");
+        }
+    }
+
+    internal static ChatMessage ToDto(TicketMessage m) =>
+        new(m.TicketId, m.Seq, m.Id, m.AuthorType, m.AuthorName, m.Visibility, m.Body, m.CreatedAt, m.ClientMessageId);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\+[1-9][0-9 ]{6,18}$")]
+    private static partial System.Text.RegularExpressions.Regex PhonePattern();
+}
