@@ -166,6 +166,10 @@ public sealed partial class ChatAssistant(
         {
             turn.State.LastIntent = intent;
             turn.State.LastConfidence = turn.Prediction.Confidence;
+            if (intent is not ("talk_to_human" or "greeting" or "thanks" or "complaint"))
+            {
+                turn.State.Topic = intent;
+            }
         }
 
         turn.Actions.Add(turn.Prediction.Intent is { } i
@@ -209,7 +213,7 @@ public sealed partial class ChatAssistant(
         if (CustomerSignals.AsksForHuman(turn.Text) || intent == "talk_to_human")
         {
             turn.Say("Of course, I'll connect you with a colleague.", "好的，我为您转接人工客服。");
-            HandOff(turn, HandoffReasons.Asked, GroupFor(state.LastIntent ?? intent), PriorityFor(state.LastIntent ?? intent));
+            HandOff(turn, HandoffReasons.Asked, GroupFor(state.Topic), PriorityFor(state.Topic));
             return;
         }
 
@@ -239,7 +243,7 @@ public sealed partial class ChatAssistant(
             turn.Say(
                 "I'm sorry this has been so frustrating. I'm bringing in a colleague who can look at it with you personally.",
                 "非常抱歉给您带来这样的困扰。我马上为您转接人工客服，由同事亲自为您处理。");
-            HandOff(turn, HandoffReasons.Frustrated, GroupFor(state.LastIntent), TicketPriorities.High);
+            HandOff(turn, HandoffReasons.Frustrated, GroupFor(state.Topic), TicketPriorities.High);
             return;
         }
 

@@ -25,6 +25,9 @@ public sealed class DialogueState
     public List<string> Tried { get; set; } = [];
     public List<string> Entities { get; set; } = [];
     public string? LastIntent { get; set; }
+
+    /// <summary>The last intent that is a customer problem (not "talk to a human", a greeting, thanks or a complaint): it picks the queue.</summary>
+    public string? Topic { get; set; }
     public double LastConfidence { get; set; }
     public string? StepUpChallengeId { get; set; }
     public int StepUpChecks { get; set; }
