@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using WalletDesk.Server.Data;
+using WalletDesk.Server.Features.Assistant;
 using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
@@ -35,6 +36,7 @@ internal static class CliHost
             .AddAttachments()
             .AddPhone()
             .AddKnowledge()
+            .AddAssistant()
             .AddDemoData();
         return builder.Build();
     }

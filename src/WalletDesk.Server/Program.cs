@@ -1,5 +1,6 @@
 using WalletDesk.Server;
 using WalletDesk.Server.Data;
+using WalletDesk.Server.Features.Assistant;
 using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Chat;
@@ -28,6 +29,7 @@ builder.Services
     .AddKnowledge()
     .AddEmail()
     .AddChat()
+    .AddAssistant()
     .AddDemoData();
 
 var app = builder.Build();
@@ -42,6 +44,7 @@ app.MapAttachments();
 app.MapPhone();
 app.MapKnowledge();
 app.MapChat();
+app.MapAssistant();
 
 return await app.RunWalletDeskAsync();
 

@@ -18,6 +18,7 @@ internal static class AssistantCommands
         command.Subcommands.Add(CreateTrain());
         command.Subcommands.Add(CreateEval());
         command.Subcommands.Add(CreatePredict());
+        AssistantModelCommands.AddTo(command);
         return command;
     }
 
