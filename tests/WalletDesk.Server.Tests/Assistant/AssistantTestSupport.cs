@@ -35,13 +35,19 @@ public sealed class AssistantFixture : IAsyncLifetime
         }
 
         var app = await WalletDeskFactory.CreateAsync(provider, settings);
+        await PrepareAsync(app);
+        return app;
+    }
+
+    /// <summary>Imports the starter knowledge base and waits for the assistant's model, so the first message is answered at once.</summary>
+    public static async Task PrepareAsync(WalletDeskFactory app)
+    {
         await using (var scope = app.Scope())
         {
             await scope.ServiceProvider.GetRequiredService<KnowledgeImporter>().ImportStarterContentAsync();
         }
 
         await app.Services.GetRequiredService<AssistantModels>().GetAsync(CancellationToken.None);
-        return app;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -119,10 +125,16 @@ public static class AssistantScenarios
         result.Outcome.ShouldBe(WalletActionOutcomes.Completed);
     }
 
+    /// <summary>The step-up the assistant started last for this wallet, as the wallet app would show it.</summary>
+    public static async Task<string> LatestStepUpAsync(this WalletDeskFactory app, TestWallet wallet) =>
+        (await app.WithDbAsync(db => db.WalletStepUpChallenges.Where(c => c.AccountId == wallet.Account.Id).OrderByDescending(c => c.CreatedAt).Select(c => c.Id).FirstAsync())).ToString("N");
+
     /// <summary>The customer confirms the newest step-up in the wallet app with the code pushed to their device.</summary>
-    public static async Task PassStepUpInAppAsync(this WalletDeskFactory app, TestWallet wallet, string challengeId)
+    /// <remarks>On a live (Kestrel) server pass its address as <paramref name="liveUrl"/>: the factory's clients then need it.</remarks>
+    public static async Task PassStepUpInAppAsync(this WalletDeskFactory app, TestWallet wallet, string challengeId, Uri? liveUrl = null)
     {
         var customer = app.CustomerClient(wallet.Customer.ExternalId);
+        customer.BaseAddress = liveUrl ?? customer.BaseAddress;
         var pushes = await (await customer.GetAsync("/api/me/wallet/device-pushes")).ReadAsAsync<List<string>>();
         var code = System.Text.RegularExpressions.Regex.Match(pushes[0], "[0-9]{6}").Value;
         var result = await (await customer.PostAsJsonAsync($"/api/me/wallet/step-up/{challengeId}", new CompleteStepUpRequest(code))).ReadAsAsync<StepUpResultResponse>();
@@ -135,9 +147,13 @@ public static class AssistantScenarios
     public static Task<List<AuditEntry>> AuditAsync(this WalletDeskFactory app, string action) =>
         app.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == action).ToListAsync());
 
-    public static Task<AssistantConversation> ConversationAsync(this WalletDeskFactory app, BotChat chat) =>
-        app.WithDbAsync(db => db.Set<AssistantConversation>().SingleAsync(c => c.ConversationId == chat.Id));
+    public static Task<AssistantConversation> ConversationAsync(this WalletDeskFactory app, BotChat chat) => app.ConversationAsync(chat.Id);
 
-    public static Task<List<AssistantTurn>> TurnsAsync(this WalletDeskFactory app, BotChat chat) =>
-        app.WithDbAsync(db => db.Set<AssistantTurn>().Where(t => t.ConversationId == chat.Id).OrderBy(t => t.Seq).ToListAsync());
+    public static Task<AssistantConversation> ConversationAsync(this WalletDeskFactory app, long conversationId) =>
+        app.WithDbAsync(db => db.Set<AssistantConversation>().SingleAsync(c => c.ConversationId == conversationId));
+
+    public static Task<List<AssistantTurn>> TurnsAsync(this WalletDeskFactory app, BotChat chat) => app.TurnsAsync(chat.Id);
+
+    public static Task<List<AssistantTurn>> TurnsAsync(this WalletDeskFactory app, long conversationId) =>
+        app.WithDbAsync(db => db.Set<AssistantTurn>().Where(t => t.ConversationId == conversationId).OrderBy(t => t.Seq).ToListAsync());
 }

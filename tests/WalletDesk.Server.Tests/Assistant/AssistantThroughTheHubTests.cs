@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using WalletDesk.Server.Features.Assistant;
 using WalletDesk.Server.Features.Chat;
-using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Tests.Chat;
 using WalletDesk.Server.Tests.Infrastructure;
@@ -20,8 +18,7 @@ public sealed class AssistantThroughTheHubTests
         var me = await app.CreateCustomerWithWalletAsync();
         var friend = await app.CreateCustomerWithWalletAsync();
         var tx = await app.PendingTransferAsync(me, friend, 600_000);
-        var token = app.Services.GetRequiredService<CustomerTokenValidator>().MintForDemo(me.Customer.ExternalId, me.Customer.DisplayName, TimeSpan.FromMinutes(30), "en");
-        var customer = await kit.ConnectAsync(token, null);
+        var customer = await kit.ConnectAsync(me);
 
         var state = await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("bot-1", "my transfer hasn't arrived"));
         state.Status.ShouldBe(ChatStatuses.Bot);
@@ -40,6 +37,6 @@ public sealed class AssistantThroughTheHubTests
         note.Text.ShouldContain($"explained {tx.Reference}");
         note.Text.ShouldContain("> I want to speak to an agent");
         customer.Messages(id).ShouldNotContain(m => m.Visibility == TicketService.Internal);
-        (await app.WithDbAsync(db => db.Set<AssistantConversation>().SingleAsync(c => c.ConversationId == id))).HandoffReason.ShouldBe(HandoffReasons.Asked);
+        (await app.ConversationAsync(id)).HandoffReason.ShouldBe(HandoffReasons.Asked);
     }
 }

@@ -144,8 +144,7 @@ public sealed class WalletConversationTests(AssistantFixture fixture) : IClassFi
         chat.LastText.ShouldContain("can't see the confirmation yet");
         (await gateway.FindAccountAsync(me.Customer.ExternalId))!.Status.ShouldBe(AccountStatuses.Locked);
 
-        var challenge = await app.WithDbAsync(db => db.WalletStepUpChallenges.Where(c => c.AccountId == me.Account.Id).OrderByDescending(c => c.CreatedAt).Select(c => c.Id).FirstAsync());
-        await app.PassStepUpInAppAsync(me, challenge.ToString("N"));
+        await app.PassStepUpInAppAsync(me, await app.LatestStepUpAsync(me));
         outcome = await chat.SayAsync("done");
         outcome.Handoff.ShouldBeNull(chat.LastText);
         chat.LastText.ShouldContain("your wallet is unlocked");
