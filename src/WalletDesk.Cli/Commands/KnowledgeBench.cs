@@ -86,6 +86,7 @@ internal static class KnowledgeBench
         await db.Database.OpenConnectionAsync(ct);
         var searchTimes = new List<double>();
         var rawTimes = new List<double>();
+        var slowest = new List<(string Query, double Time)>();
         var hits = 0;
         for (var i = 0; i < queries.Count; i++)
         {
@@ -99,6 +100,7 @@ internal static class KnowledgeBench
             var rawTime = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             if (i >= 100)
             {
+                slowest.Add((query, searchTime));
                 searchTimes.Add(searchTime);
                 rawTimes.Add(rawTime);
                 hits += results.Hits.Count;
@@ -106,6 +108,11 @@ internal static class KnowledgeBench
         }
 
         await db.Database.CloseConnectionAsync();
+        foreach (var (query, time) in slowest.OrderByDescending(x => x.Time).Take(5))
+        {
+            AnsiConsole.MarkupLineInterpolated($"    slow: {time:0.0} ms search  \"{query}\"");
+        }
+
         return new Row(Summarize(searchTimes), Summarize(rawTimes), (double)hits / Math.Max(1, searchTimes.Count));
     }
 
