@@ -59,6 +59,7 @@ public sealed class BrowserSession : IAsyncDisposable
 
         var (playwright, browser) = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        Patient(page);
         return new BrowserSession(playwright, browser, page);
     }
 
@@ -67,8 +68,19 @@ public sealed class BrowserSession : IAsyncDisposable
     {
         var context = await _browser.NewContextAsync(options);
         var page = await context.NewPageAsync();
+        Patient(page);
         Capture(page);
         return page;
+    }
+
+    /// <summary>
+    /// How long a step may wait for the page before the test gives up (not a speed assertion): the CI box runs the
+    /// server, Chromium and other test classes on two cores, where Playwright's default 30 s was seen to run out.
+    /// </summary>
+    private static void Patient(IPage page)
+    {
+        page.SetDefaultTimeout(90_000);
+        page.SetDefaultNavigationTimeout(90_000);
     }
 
     /// <summary>Every console line of every page (for failure reports).</summary>
