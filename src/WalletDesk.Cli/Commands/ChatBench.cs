@@ -70,15 +70,9 @@ internal static class ChatBench
             }
 
             var pg = parse.GetValue(postgres);
-            if (parse.GetValue(skipSqlite) && string.IsNullOrWhiteSpace(pg))
+            if (!await BenchConsole.ProvidersChosenAsync(parse.GetValue(skipSqlite), pg))
             {
-                await Console.Error.WriteLineAsync("walletdesk: --skip-sqlite needs --postgres.");
                 return 2;
-            }
-
-            if (Console.IsOutputRedirected)
-            {
-                AnsiConsole.Profile.Width = 160;
             }
 
             AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -42,16 +42,9 @@ internal static class TicketBench
             }
 
             var pg = parse.GetValue(postgres);
-            if (parse.GetValue(skipSqlite) && string.IsNullOrWhiteSpace(pg))
+            if (!await BenchConsole.ProvidersChosenAsync(parse.GetValue(skipSqlite), pg))
             {
-                await Console.Error.WriteLineAsync("walletdesk: --skip-sqlite needs --postgres.");
                 return 2;
-            }
-
-            if (Console.IsOutputRedirected)
-            {
-                // Keep the tables readable when the output goes to a file or a log (Spectre would assume 80 columns).
-                AnsiConsole.Profile.Width = 160;
             }
 
             AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture,
