@@ -41,6 +41,9 @@ public sealed record ChatEnvelope(
 public interface IChatBus
 {
     Task PublishAsync(ChatEnvelope envelope, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes several envelopes in order, in one round trip where the transport allows.</summary>
+    Task PublishManyAsync(IReadOnlyList<ChatEnvelope> envelopes, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Hub group names; group membership is decided by the server only.</summary>
@@ -126,6 +129,14 @@ public sealed class ChatFanout(IHubContext<ChatHub> hub, IServiceScopeFactory sc
 public sealed class LocalChatBus(ChatFanout fanout) : IChatBus
 {
     public Task PublishAsync(ChatEnvelope envelope, CancellationToken cancellationToken = default) => fanout.DeliverAsync(envelope, cancellationToken);
+
+    public async Task PublishManyAsync(IReadOnlyList<ChatEnvelope> envelopes, CancellationToken cancellationToken = default)
+    {
+        foreach (var envelope in envelopes)
+        {
+            await fanout.DeliverAsync(envelope, cancellationToken);
+        }
+    }
 }
 
 /// <summary>
@@ -144,25 +155,39 @@ public sealed class PostgresChatBus(ConnectionSettings settings, ChatFanout fano
     private readonly Channel<string> received = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private volatile bool listening;
 
-    public async Task PublishAsync(ChatEnvelope envelope, CancellationToken cancellationToken = default)
+    public Task PublishAsync(ChatEnvelope envelope, CancellationToken cancellationToken = default) => PublishManyAsync([envelope], cancellationToken);
+
+    public async Task PublishManyAsync(IReadOnlyList<ChatEnvelope> envelopes, CancellationToken cancellationToken = default)
     {
-        var json = JsonSerializer.Serialize(envelope, ChatFanout.Json);
-        if (Encoding.UTF8.GetByteCount(json) > MaxPayloadBytes)
+        if (envelopes.Count == 0)
         {
-            json = JsonSerializer.Serialize(envelope with { Payload = null }, ChatFanout.Json);
+            return;
         }
 
         try
         {
-            await using var command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
-            command.Parameters.Add(new NpgsqlParameter { Value = Channel });
-            command.Parameters.Add(new NpgsqlParameter { Value = json });
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            // One round trip for the lot; PostgreSQL delivers notifications of one transaction in order.
+            await using var batch = dataSource.CreateBatch();
+            foreach (var envelope in envelopes)
+            {
+                var json = JsonSerializer.Serialize(envelope, ChatFanout.Json);
+                if (Encoding.UTF8.GetByteCount(json) > MaxPayloadBytes)
+                {
+                    json = JsonSerializer.Serialize(envelope with { Payload = null }, ChatFanout.Json);
+                }
+
+                var command = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
+                command.Parameters.Add(new NpgsqlParameter { Value = Channel });
+                command.Parameters.Add(new NpgsqlParameter { Value = json });
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            // The message is committed; receivers catch up through resync when the fan-out comes back.
-            logger.LogWarning(ex, "Chat fan-out notify failed for {Kind} on conversation {ConversationId}", envelope.Kind, envelope.ConversationId);
+            // The messages are committed; receivers catch up through resync when the fan-out comes back.
+            logger.LogWarning(ex, "Chat fan-out notify failed for {Count} events (first: {Kind} on conversation {ConversationId})", envelopes.Count, envelopes[0].Kind, envelopes[0].ConversationId);
         }
     }
 

@@ -31,6 +31,7 @@ public static class ChatModule
         services.AddSingleton<ChatConnections>();
         services.AddSingleton<ChatFanout>();
         services.AddScoped<ChatService>();
+        services.AddSingleton<ChatMessageWriter>();
         services.AddTransient<IStartupFilter, OriginCheckStartupFilter>();
         services.AddScoped<ChatVisitors>();
         services.AddScoped<ITicketMessageSink, ChatMessageSink>();

@@ -223,7 +223,7 @@ public sealed class ChatMonitor(IServiceScopeFactory scopes, ChatConnections con
         {
             var staff = connections.StaffIds();
             await chat.TouchAgentsAsync(staff, ct);
-            await chat.AwayStaleAgentsAsync(StaleAfter, ct);
+            await chat.AwayStaleAgentsAsync(StaleAfter, staff, ct);
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var disabled = await db.StaffUsers.AsNoTracking().Where(u => staff.Contains(u.Id) && u.IsDisabled).Select(u => u.Id).ToListAsync(ct);
             if (disabled.Count > 0)

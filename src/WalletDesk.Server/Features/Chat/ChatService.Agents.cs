@@ -277,10 +277,11 @@ public sealed partial class ChatService
     }
 
     /// <summary>Agents whose connections went away without saying so (closed laptop, crashed process) stop receiving chats.</summary>
-    public async Task<int> AwayStaleAgentsAsync(TimeSpan staleAfter, CancellationToken ct)
+    /// <summary>Sets away the online agents nobody has seen for <paramref name="staleAfter"/>; those connected to this process are alive whatever the clock says.</summary>
+    public async Task<int> AwayStaleAgentsAsync(TimeSpan staleAfter, IReadOnlyCollection<Guid> connectedHere, CancellationToken ct)
     {
         var cutoff = time.GetUtcNow() - staleAfter;
-        return await db.ChatAgents.Where(a => a.Status == AgentAvailability.Online && (a.LastSeenAt == null || a.LastSeenAt < cutoff))
+        return await db.ChatAgents.Where(a => a.Status == AgentAvailability.Online && (a.LastSeenAt == null || a.LastSeenAt < cutoff) && !connectedHere.Contains(a.StaffId))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AgentAvailability.Away).SetProperty(a => a.UpdatedAt, time.GetUtcNow()), ct);
     }
 

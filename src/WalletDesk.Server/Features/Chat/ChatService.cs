@@ -60,6 +60,7 @@ public sealed partial class ChatService(
     TicketService tickets,
     IChatBus bus,
     IChatAssistant assistant,
+    ChatMessageWriter writer,
     WalletDesk.Server.Features.Email.IEmailOutbox outbox,
     TimeProvider time,
     IOptions<ChatOptions> options,
@@ -166,28 +167,27 @@ public sealed partial class ChatService(
             RequireStaff(caller);
         }
 
-        var conversation = await FindForAsync(caller, conversationId, write: true, ct);
         var body = ValidateText(text);
-        if (conversation.Status == ChatStatuses.Closed)
-        {
-            throw new ChatException("closed", caller.IsStaff
-                ? "This conversation is closed; reply on the ticket instead."
-                : conversation.Language == "zh" ? "此对话已结束，请开始新的对话。" : "This conversation has ended. Start a new one to keep talking.");
-        }
 
+        // The common case goes through the group-commit writer (one transaction for every message arriving meanwhile);
+        // tickets in unusual states (merged, solved, closed) take the one-by-one path below.
+        ChatConversation conversation;
         TicketWriteResult? written;
-        if (caller.IsStaff)
+        if (await writer.WriteAsync(caller, conversationId, clientMessageId, body, internalNote, ct) is { } done)
         {
-            written = await tickets.AddAgentMessageAsync(conversationId, body, internalNote, clientMessageId, caller.Actor, ct: ct);
+            (conversation, written) = done;
         }
         else
         {
-            written = await tickets.AddCustomerMessageAsync(caller.Id, conversationId, body, clientMessageId, caller.Actor, TicketChannels.Chat, ct);
-        }
-
-        if (written is null)
-        {
-            throw ChatException.NotFound();
+            conversation = await FindForAsync(caller, conversationId, write: true, ct);
+            RefuseClosed(caller, conversation);
+            written = caller.IsStaff
+                ? await tickets.AddAgentMessageAsync(conversationId, body, internalNote, clientMessageId, caller.Actor, ct: ct)
+                : await tickets.AddCustomerMessageAsync(caller.Id, conversationId, body, clientMessageId, caller.Actor, TicketChannels.Chat, ct);
+            if (written is null)
+            {
+                throw ChatException.NotFound();
+            }
         }
 
         var notice = written.Notice is null ? null : conversation.Language == "zh" ? written.Notice.SimplifiedChinese : written.Notice.English;
@@ -298,9 +298,12 @@ public sealed partial class ChatService(
     }
 
     /// <summary>Loads the conversation after checking the caller belongs to it; anything else looks exactly like a missing one.</summary>
-    private async Task<ChatConversation> FindForAsync(ChatCaller caller, long conversationId, bool write, CancellationToken ct)
+    private async Task<ChatConversation> FindForAsync(ChatCaller caller, long conversationId, bool write, CancellationToken ct) =>
+        Authorize(caller, await db.ChatConversations.AsNoTracking().SingleOrDefaultAsync(c => c.TicketId == conversationId, ct), write);
+
+    /// <summary>The conversation, when the caller belongs to it (for <paramref name="write"/>: may write to it); anything else looks exactly like a missing one.</summary>
+    internal static ChatConversation Authorize(ChatCaller caller, ChatConversation? conversation, bool write)
     {
-        var conversation = await db.ChatConversations.AsNoTracking().SingleOrDefaultAsync(c => c.TicketId == conversationId, ct);
         if (conversation is null)
         {
             throw ChatException.NotFound();
@@ -360,6 +363,17 @@ public sealed partial class ChatService(
         var state = await StateAsync(conversation, ct);
         await PublishAsync(ChatEvents.State, ChatAudiences.Everyone, conversation, state, ct);
         return state;
+    }
+
+    /// <summary>Nobody writes into a closed chat; the customer starts a new one, staff reply on the ticket.</summary>
+    internal static void RefuseClosed(ChatCaller caller, ChatConversation conversation)
+    {
+        if (conversation.Status == ChatStatuses.Closed)
+        {
+            throw new ChatException("closed", caller.IsStaff
+                ? "This conversation is closed; reply on the ticket instead."
+                : conversation.Language == "zh" ? "此对话已结束，请开始新的对话。" : "This conversation has ended. Start a new one to keep talking.");
+        }
     }
 
     private string ValidateText(string? text)

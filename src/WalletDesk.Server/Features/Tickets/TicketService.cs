@@ -57,7 +57,7 @@ public interface ITicketMessageSink
 }
 
 /// <summary>Tickets: creation through intake, replies and notes, status, assignment, tags, merge, split, reopen and follow-up.</summary>
-public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<TicketOptions> options, TicketSla sla, IEnumerable<ITicketMessageSink> sinks, ILogger<TicketService> logger)
+public sealed partial class TicketService(AppDbContext db, TimeProvider time, IOptions<TicketOptions> options, TicketSla sla, IEnumerable<ITicketMessageSink> sinks, ILogger<TicketService> logger)
 {
     public const string Public = "public";
     public const string Internal = "internal";
@@ -189,18 +189,9 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
             return followUp with { FollowUpOf = ticket.Id };
         }
 
-        // A card number typed in two messages is caught by looking at the end of the customer's previous message.
         var previous = await db.TicketMessages.Where(m => m.TicketId == ticket.Id && m.AuthorType == TicketActors.Customer)
             .OrderByDescending(m => m.Seq).FirstOrDefaultAsync(ct);
-        var tail = previous is null ? null : previous.Body[Math.Max(0, previous.Body.Length - 40)..];
-        var clean = TicketIntake.Inbound(raw, tail);
-        if (previous is not null && tail is not null && TicketIntake.SplitAcrossMessages(raw, tail) is { } patch)
-        {
-            var offset = previous.Body.Length - tail.Length;
-            previous.Body = previous.Body[..(offset + patch.Start)] + patch.Replacement + previous.Body[(offset + patch.Start + patch.Length)..];
-            previous.Redactions = string.Join(' ', (previous.Redactions + " pan").Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct());
-        }
-
+        var clean = CleanCustomerText(raw, previous);
         var reopened = false;
         if (ticket.Status is TicketStatuses.Solved)
         {
@@ -208,12 +199,8 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
             AddEvent(ticket.Id, "reopened", actor, TicketStatuses.Solved, TicketStatuses.Open, "customer replied");
             reopened = true;
         }
-        else if (ticket.Status is TicketStatuses.PendingCustomer)
-        {
-            SetStatus(ticket, TicketStatuses.Open, actor, "customer replied");
-        }
 
-        ticket.LastCustomerMessageAt = now;
+        BeforeCustomerMessage(ticket, actor, now);
         var message = await AppendMessageAsync(ticket, actor, Public, clean, channel, clientMessageId, now, ct);
         await RefreshSlaAsync(ticket, ct);
         await NotifySinksAsync(ticket, message, ct);
@@ -243,19 +230,7 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
 
         var clean = isInternal ? TicketIntake.Inbound(raw) : TicketIntake.Outbound(raw);
         var now = time.GetUtcNow();
-        if (!isInternal)
-        {
-            ticket.FirstResponseAt ??= now;
-            if (ticket.Status == TicketStatuses.New && setStatus is null)
-            {
-                setStatus = TicketStatuses.Open;
-            }
-        }
-
-        if (setStatus is not null && setStatus != ticket.Status)
-        {
-            SetStatus(ticket, setStatus, agent, null);
-        }
+        BeforeAgentMessage(ticket, agent, isInternal, setStatus, now);
 
         var message = await AppendMessageAsync(ticket, agent, isInternal ? Internal : Public, clean, ticket.Channel, clientMessageId, now, ct);
         await RefreshSlaAsync(ticket, ct);
@@ -677,7 +652,8 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
         }
     }
 
-    private static readonly SemaphoreSlim SqliteWriteGate = new(1, 1);
+    /// <summary>Message appends on SQLite line up here (FIFO) instead of in SQLite's busy handler; live batches take it too.</summary>
+    internal static readonly SemaphoreSlim SqliteWriteGate = new(1, 1);
 
     private async Task<TicketMessage> AppendMessageLockedAsync(Ticket ticket, TicketActor actor, string visibility, CleanText clean, string channel, string? clientMessageId, DateTimeOffset at, CancellationToken ct)
     {
@@ -698,24 +674,7 @@ public sealed class TicketService(AppDbContext db, TimeProvider time, IOptions<T
             }
 
             var seq = (await db.TicketMessages.Where(m => m.TicketId == ticket.Id).MaxAsync(m => (int?)m.Seq, ct) ?? 0) + 1;
-            var message = new TicketMessage
-            {
-                TicketId = ticket.Id,
-                Seq = seq,
-                AuthorType = actor.Type,
-                AuthorId = actor.Id,
-                AuthorName = actor.Name,
-                Visibility = visibility,
-                Body = clean.Text,
-                Channel = channel,
-                Redactions = clean.RemovedLabel,
-                ClientMessageId = clientMessageId,
-                CreatedAt = at,
-            };
-            db.TicketMessages.Add(message);
-            ticket.MessageCount = seq;
-            ticket.UpdatedAt = time.GetUtcNow();
-            AddEvent(ticket.Id, visibility == Internal ? "note_added" : "message_added", actor, null, seq.ToString(System.Globalization.CultureInfo.InvariantCulture), clean.Removed.Count > 0 ? $"removed: {clean.RemovedLabel}" : null);
+            var message = AddMessage(ticket, seq, actor, visibility, clean, channel, clientMessageId, at);
             await db.SaveChangesAsync(ct);
             if (own is not null)
             {
