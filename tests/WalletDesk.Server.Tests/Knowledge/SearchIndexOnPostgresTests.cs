@@ -46,12 +46,13 @@ public sealed class SearchIndexOnPostgresTests(DatabaseFixture fixture) : IClass
 
         (await search.SearchAsync(new SearchRequest("refunds", KbLanguages.English, false))).Hits.Select(h => h.Slug).ShouldContain("kbt-refund");
 
-        (await ShowRandomPageCostAsync(db)).ShouldBe(before, "SET LOCAL must not outlive the search on a pooled connection");
+        (await ShowRandomPageCostAsync(db)).ShouldBe(before, "the setting is transaction-local and must not outlive the search on a pooled connection");
         before.ShouldNotBe("1.1");
 
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
             (await search.SearchAsync(new SearchRequest("refunds", KbLanguages.English, false))).Hits.Select(h => h.Slug).ShouldContain("kbt-refund");
+            (await ShowRandomPageCostAsync(db)).ShouldBe("1.1", "inside the caller's transaction the setting lasts until that transaction ends");
             await transaction.RollbackAsync();
         }
 

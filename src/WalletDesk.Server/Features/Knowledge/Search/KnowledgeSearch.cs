@@ -253,13 +253,14 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
     }
 
     /// <summary>
-    /// Planner setting for the PostgreSQL candidate query, local to its transaction. The search index is small and
+    /// Planner setting for the PostgreSQL candidate query, local to its transaction (<c>set_config(…, true)</c> is
+    /// <c>SET LOCAL</c> without the warning outside an explicit transaction block). The search index is small and
     /// read on every search, so it stays in shared buffers; at the default random_page_cost of 4 (a disk seek) the planner
     /// ranked every title match with a sequential scan of the whole table (all ~1,900 pages at 10k articles, 13–30 ms)
     /// instead of visiting the ~1,800 matching rows through the `head` GIN index (4–7 ms). EXPLAIN ANALYZE in
     /// docs/benchmarks.md.
     /// </summary>
-    internal const string PostgresPlannerSettings = "SET LOCAL random_page_cost = 1.1";
+    internal const string PostgresPlannerSettings = "SELECT set_config('random_page_cost', '1.1', true)";
 
     /// <summary>Which rows PostgreSQL scores: every match (<c>Rare</c> null), or the rows with the rarest items plus title matches.</summary>
     internal sealed record PostgresPlan(IReadOnlyList<string>? Rare);
@@ -332,29 +333,20 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         return rows.ToDictionary(r => r.Id, r => r.Text);
     }
 
-    // `setup` runs first in the same transaction (SET LOCAL); the query gets its own transaction for it unless the caller has one open.
+    // `setup` is a statement sent in the same batch before the query, whose first result it skips: Npgsql sends both
+    // with one Sync, so PostgreSQL runs them in one implicit transaction (or the caller's) and plans the query after
+    // `setup` has run — one round trip, no BEGIN/COMMIT.
     private async Task<List<T>> ReadAsync<T>(string sql, string? setup, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         // EF's ref-counted open runs the connection interceptors (SQLite pragmas) and leaves an open connection alone.
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
-        DbTransaction? own = null;
 
         try
         {
-            var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            if (setup is not null)
-            {
-                transaction ??= own = await connection.BeginTransactionAsync(cancellationToken);
-                await using var set = connection.CreateCommand();
-                set.CommandText = setup;
-                set.Transaction = transaction;
-                await set.ExecuteNonQueryAsync(cancellationToken);
-            }
-
             await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Transaction = transaction;
+            command.CommandText = setup is null ? sql : setup + ";\n" + sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             foreach (var (name, value) in parameters)
             {
                 var parameter = command.CreateParameter();
@@ -364,28 +356,21 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
             }
 
             var results = new List<T>();
-            await using (DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
+            await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (setup is not null)
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    results.Add(map(reader));
-                }
+                await reader.NextResultAsync(cancellationToken);
             }
 
-            if (own is not null)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                await own.CommitAsync(cancellationToken);
+                results.Add(map(reader));
             }
 
             return results;
         }
         finally
         {
-            if (own is not null)
-            {
-                await own.DisposeAsync();
-            }
-
             await db.Database.CloseConnectionAsync();
         }
     }
