@@ -155,14 +155,19 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
 
     // The final PostgreSQL score: ts_rank has no IDF, so each search item is ranked on its own and weighted by its
     // IDF. The tsvector is detoasted once per row (the `|| ''` copy) instead of once per item: touching a stored
-    // tsvector (~10 µs, most are compressed out of line) is what a PostgreSQL search spends its time on.
+    // tsvector (~10 µs, most are stored out of line) is what a PostgreSQL search spends its time on. Each item's
+    // tsquery is parsed once (`items`), not once per candidate row.
     private const string PostgresScoreSql = """
+        ,
+        items AS MATERIALIZED (
+            SELECT to_tsquery('simple', q.term) AS query, q.weight
+            FROM unnest(@terms::text[], @weights::float8[]) AS q(term, weight))
         SELECT c."TranslationId", c.lang, c.title, s.score, c.article, c.slug, c.category, c.vis
         FROM candidates JOIN kb_search_index AS c ON c."TranslationId" = candidates.id
         CROSS JOIN LATERAL (SELECT c.tsv || ''::tsvector AS v OFFSET 0) AS d
         CROSS JOIN LATERAL (
-            SELECT coalesce(sum(ts_rank('{0.05,0.1,0.4,1.0}', d.v, to_tsquery('simple', q.term), 1) * q.weight), 0) AS score
-            FROM unnest(@terms::text[], @weights::float8[]) AS q(term, weight)) AS s
+            SELECT coalesce(sum(ts_rank('{0.05,0.1,0.4,1.0}', d.v, items.query, 1) * items.weight), 0) AS score
+            FROM items) AS s
         ORDER BY s.score DESC
         LIMIT @limit
         """;
@@ -247,6 +252,16 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         return QueryAsync(sql, cancellationToken, [.. parameters]);
     }
 
+    /// <summary>
+    /// Planner setting for the PostgreSQL candidate query, local to its transaction (<c>set_config(…, true)</c> is
+    /// <c>SET LOCAL</c> without the warning outside an explicit transaction block). The search index is small and
+    /// read on every search, so it stays in shared buffers; at the default random_page_cost of 4 (a disk seek) the planner
+    /// ranked every title match with a sequential scan of the whole table (all ~1,900 pages at 10k articles, 13–30 ms)
+    /// instead of visiting the ~1,800 matching rows through the `head` GIN index (4–7 ms). EXPLAIN ANALYZE in
+    /// docs/benchmarks.md.
+    /// </summary>
+    internal const string PostgresPlannerSettings = "SELECT set_config('random_page_cost', '1.1', true)";
+
     /// <summary>Which rows PostgreSQL scores: every match (<c>Rare</c> null), or the rows with the rarest items plus title matches.</summary>
     internal sealed record PostgresPlan(IReadOnlyList<string>? Rare);
 
@@ -285,7 +300,7 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         item.Split(' ').Min(t => t.Length == 1 && TextAnalyzer.IsCjk(t[0]) ? vocab.Documents : vocab.Frequency(t));
 
     private Task<List<Candidate>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
-        ReadAsync(sql, reader => new Candidate(
+        ReadAsync(sql, db.IsSqlite ? null : PostgresPlannerSettings, reader => new Candidate(
             reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture),
             reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetString(7)), cancellationToken, parameters);
 
@@ -303,14 +318,14 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
             // One numbered placeholder per id: the SQL text holds only parameter names, never values.
             var names = ids.Select((_, i) => "$id" + i.ToString(CultureInfo.InvariantCulture)).ToList();
             rows = await ReadAsync(
-                $"SELECT rowid, lang, display, plain FROM kb_search_fts WHERE rowid IN ({string.Join(", ", names)})",
+                $"SELECT rowid, lang, display, plain FROM kb_search_fts WHERE rowid IN ({string.Join(", ", names)})", null,
                 r => (r.GetInt64(0), new DisplayText(r.GetString(1), r.GetString(2), r.GetString(3))), cancellationToken,
                 names.Select((n, i) => (n, (object)ids[i])).ToArray());
         }
         else
         {
             rows = await ReadAsync(
-                "SELECT \"TranslationId\", lang, display, plain FROM kb_search_index WHERE \"TranslationId\" = ANY(@ids)",
+                "SELECT \"TranslationId\", lang, display, plain FROM kb_search_index WHERE \"TranslationId\" = ANY(@ids)", null,
                 r => (r.GetInt64(0), new DisplayText(r.GetString(1), r.GetString(2), r.GetString(3))), cancellationToken,
                 ("@ids", ids.ToArray()));
         }
@@ -318,7 +333,10 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         return rows.ToDictionary(r => r.Id, r => r.Text);
     }
 
-    private async Task<List<T>> ReadAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    // `setup` is a statement sent in the same batch before the query, whose first result it skips: Npgsql sends both
+    // with one Sync, so PostgreSQL runs them in one implicit transaction (or the caller's) and plans the query after
+    // `setup` has run — one round trip, no BEGIN/COMMIT.
+    private async Task<List<T>> ReadAsync<T>(string sql, string? setup, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         // EF's ref-counted open runs the connection interceptors (SQLite pragmas) and leaves an open connection alone.
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -327,7 +345,7 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         try
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = sql;
+            command.CommandText = setup is null ? sql : setup + ";\n" + sql;
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             foreach (var (name, value) in parameters)
             {
@@ -339,6 +357,11 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
 
             var results = new List<T>();
             await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (setup is not null)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+
             while (await reader.ReadAsync(cancellationToken))
             {
                 results.Add(map(reader));
