@@ -12,12 +12,19 @@ namespace WalletDesk.Server.Features.Chat;
 /// with a dozen round trips per message. Each sender still waits for the commit that holds its message before it is
 /// acknowledged. Membership is checked inside the transaction, against the conversation as it is at that moment.
 /// </summary>
-public sealed class ChatMessageWriter(IServiceScopeFactory scopes, IChatBus bus, ILogger<ChatMessageWriter> logger) : IAsyncDisposable
+public sealed class ChatMessageWriter(IServiceScopeFactory scopes, IChatBus bus, ConnectionSettings settings, ILogger<ChatMessageWriter> logger) : IAsyncDisposable
 {
     /// <summary>Upper bound on one batch, so a burst is split into commits of bounded size.</summary>
     public const int MaxBatch = 256;
 
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>
+    /// Batches in flight at once. SQLite has one writer, so one. On PostgreSQL most of a batch is waiting for the server,
+    /// so a few overlap; they lock tickets in id order and never deadlock each other, and one connection's sends are
+    /// still stored in order because the hub runs a connection's calls one after another.
+    /// </summary>
+    private int Concurrency => settings.IsPostgres ? 3 : 1;
+
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock startLock = new();
     private Task? loop;
@@ -66,7 +73,7 @@ public sealed class ChatMessageWriter(IServiceScopeFactory scopes, IChatBus bus,
 
         lock (startLock)
         {
-            loop ??= Task.Run(RunAsync);
+            loop ??= Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => Task.Run(RunAsync)));
         }
     }
 
