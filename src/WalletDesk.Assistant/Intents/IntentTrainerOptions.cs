@@ -23,7 +23,7 @@ public sealed class IntentTrainerOptions
     public IReadOnlyList<double> CandidateNetworkWeight { get; init; } = [0.0, 0.25, 0.5, 0.75];
 
     /// <summary>Hidden units of the network (its size is features × units floats).</summary>
-    public int HiddenUnits { get; init; } = 128;
+    public int HiddenUnits { get; init; } = 64;
 
     /// <summary>Passes of SGD over the training rows for the network.</summary>
     public int NetworkEpochs { get; init; } = 10;
