@@ -65,6 +65,47 @@ public class ModelFileTests(WalletModelFixture fixture) : IClassFixture<WalletMo
     }
 
     [Fact]
+    public void Load_VersionOneFile_FailsCleanlyAndAsksForRetraining()
+    {
+        // Version 1 had no network block; such a file must be refused, not misread.
+        fixture.Model.Save(_path);
+        var bytes = File.ReadAllBytes(_path);
+        BitConverter.GetBytes(1).CopyTo(bytes, 8);
+        File.WriteAllBytes(_path, bytes);
+
+        var error = Should.Throw<ModelFormatException>(() => IntentModel.Load(_path));
+        error.Message.ShouldContain("version 1");
+        error.Message.ShouldContain("Retrain");
+        Should.Throw<ModelFormatException>(() => IntentModel.ReadHeader(_path));
+    }
+
+    [Fact]
+    public void SaveThenLoad_ModelWithNetwork_GivesIdenticalPredictions()
+    {
+        var data = WalletIntentModel.LoadTrainingData();
+        var options = new IntentTrainerOptions
+        {
+            TimeProvider = new FixedTimeProvider(WalletModelFixture.TrainedAt),
+            CandidateC = [1.0],
+            CandidateNetworkWeight = [0.5],
+            NetworkEpochs = 3,
+        };
+        var model = IntentTrainer.Train(data, options);
+        model.Network.ShouldNotBeNull();
+        model.Header.Hyperparameters["network_weight"].ShouldBe(0.5);
+
+        model.Save(_path);
+        var loaded = IntentModel.Load(_path);
+
+        loaded.Network.ShouldNotBeNull();
+        loaded.NetworkWeight.ShouldBe(0.5);
+        foreach (var text in new[] { "where is my refund", "转人工", "asdfgh", "my top up failed again", "卡被锁了怎么办" })
+        {
+            loaded.Predict(text).ShouldBe(model.Predict(text), new PredictionComparer());
+        }
+    }
+
+    [Fact]
     public void Load_NotAModel_ReportsBadMagic()
     {
         File.WriteAllText(_path, "text,label\nhello,greeting\n");

@@ -24,7 +24,7 @@ public sealed class BaselineClassifier : IIntentClassifier
         var labels = examples.Select(e => e.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
         var keys = examples.Select(e => Unigrams(e.Text)).ToArray();
-        var vectorizer = TfidfVectorizer.Fit(keys, 1, 1, 1f);
+        var vectorizer = TfidfVectorizer.Fit(keys, 1, 1, 1, 1f);
         var k = labels.Length;
         var centroids = new float[vectorizer.Dimension * k];
         for (var i = 0; i < examples.Count; i++)

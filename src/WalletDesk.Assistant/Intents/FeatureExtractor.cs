@@ -4,18 +4,30 @@ namespace WalletDesk.Assistant.Intents;
 
 /// <summary>
 /// Turns text into hashed sparse features in two views: a word view (stemmed unigrams and bigrams,
-/// which also yields CJK character unigrams and bigrams because each CJK character is a token) and a
-/// character view (2–5-grams inside word boundaries, for typos; 2–3-grams over CJK runs).
+/// which also yields CJK character unigrams and bigrams because each CJK character is a token, plus
+/// unordered word pairs within a window) and a character view (2–5-grams inside word boundaries, for
+/// typos; 2–3-grams over CJK runs).
 /// </summary>
 /// <remarks>
 /// Features are 64-bit FNV-1a hashes rather than strings so extraction allocates almost nothing at
 /// prediction time; at 64 bits collisions between a few hundred thousand n-grams are negligible.
-/// The lowest bit of a key carries its view.
+/// The lowest bit of a key carries its view; the next bit marks word pairs (their own minimum
+/// document frequency).
 /// </remarks>
 internal static class FeatureExtractor
 {
     public const ulong WordView = 0;
     public const ulong CharView = 1;
+
+    /// <summary>Bit set on word-pair keys (which belong to the word view).</summary>
+    public const ulong PairFlag = 2;
+
+    /// <summary>
+    /// A token is paired with each of the previous tokens up to this distance. Pairs are second-order
+    /// features ("card" with "arrive" anywhere near it) that bigrams miss; the window bounds their count
+    /// to a linear function of the input length.
+    /// </summary>
+    public const int PairWindow = 10;
 
     private const ulong FnvOffset = 14695981039346656037UL;
     private const ulong FnvPrime = 1099511628211UL;
@@ -24,6 +36,7 @@ internal static class FeatureExtractor
     private const char BigramTag = '\u0002';
     private const char CharGramTag = '\u0003';
     private const char CjkGramTag = '\u0004';
+    private const char PairTag = '\u0005';
 
     public static int MinCharGram => 2;
 
@@ -43,6 +56,13 @@ internal static class FeatureExtractor
             if (i > 0)
             {
                 keys.Add(Key(WordView, BigramTag, stems[i - 1], stems[i]));
+            }
+
+            for (var j = Math.Max(0, i - PairWindow); j < i; j++)
+            {
+                // Unordered: "refund card" and "card refund" are the same pair.
+                var first = string.CompareOrdinal(stems[j], stems[i]) <= 0;
+                keys.Add(Key(WordView | PairFlag, PairTag, first ? stems[j] : stems[i], first ? stems[i] : stems[j]));
             }
         }
 
@@ -85,6 +105,8 @@ internal static class FeatureExtractor
 
     public static bool IsCharView(ulong key) => (key & 1UL) == CharView;
 
+    public static bool IsPair(ulong key) => (key & 3UL) == PairFlag;
+
     private static ulong Key(ulong view, char tag, ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
         var h = FnvOffset;
@@ -103,11 +125,11 @@ internal static class FeatureExtractor
             }
         }
 
-        // A final avalanche step: FNV's low bits are weak and we overwrite the lowest one.
+        // A final avalanche step: FNV's low bits are weak and we overwrite the lowest two.
         h ^= h >> 33;
         h *= 0xff51afd7ed558ccdUL;
         h ^= h >> 33;
-        return (h & ~1UL) | view;
+        return (h & ~3UL) | view;
     }
 
     /// <summary>Counts keys in place: returns distinct keys with their term frequencies.</summary>

@@ -1,14 +1,15 @@
 namespace WalletDesk.Assistant.Intents;
 
 /// <summary>
-/// A trained intent classifier: TF-IDF features, a one-vs-rest linear SVM, temperature-scaled
-/// probabilities and three out-of-scope guards (explicit label, confidence threshold, similarity floor).
+/// A trained intent classifier: TF-IDF features, a one-vs-rest linear SVM with temperature-scaled
+/// probabilities blended with a small hidden-layer network's, and three out-of-scope guards (explicit
+/// label, confidence threshold, similarity floor).
 /// Immutable and thread-safe; create it with <see cref="IntentTrainer"/> or <see cref="Load(string)"/>.
 /// </summary>
 public sealed class IntentModel : IIntentClassifier
 {
     /// <summary>The binary layout version this build writes and reads.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private const int RankedCount = 5;
 
@@ -21,8 +22,17 @@ public sealed class IntentModel : IIntentClassifier
         double confidenceThreshold,
         double similarityFloor,
         int outOfScopeIndex,
-        SparseMatrix neighbours)
+        SparseMatrix neighbours,
+        HiddenLayerNetwork? network,
+        double networkWeight)
     {
+        if (network is not null && (network.Inputs != vectorizer.Dimension || network.Classes != bias.Length))
+        {
+            throw new ArgumentException("The network does not match the vocabulary or the label count.", nameof(network));
+        }
+
+        Network = network;
+        NetworkWeight = network is null ? 0 : networkWeight;
         Header = header;
         Vectorizer = vectorizer;
         Weights = weights;
@@ -57,6 +67,12 @@ public sealed class IntentModel : IIntentClassifier
     internal int OutOfScopeIndex { get; }
 
     internal NearestNeighbourIndex Neighbours { get; }
+
+    /// <summary>The hidden-layer network, or null when inner cross-validation gave it no weight.</summary>
+    internal HiddenLayerNetwork? Network { get; }
+
+    /// <summary>Share of the network in the blended probabilities (0 without a network).</summary>
+    internal double NetworkWeight { get; }
 
     /// <summary>Loads a model saved with <see cref="Save(string)"/>.</summary>
     /// <exception cref="ModelFormatException">The file is not a model, has another format version, or is corrupt.</exception>
@@ -107,7 +123,14 @@ public sealed class IntentModel : IIntentClassifier
         var scores = new double[classes];
         var probabilities = new double[classes];
         LinearSvm.Score(vector, Weights, Bias, scores);
-        Calibration.Softmax(scores, Temperature, probabilities);
+        double[]? network = null;
+        if (Network is not null)
+        {
+            network = new double[classes];
+            Network.Predict(vector, network);
+        }
+
+        IntentTrainer.Blend(scores, network, Temperature, NetworkWeight, probabilities);
 
         var ranked = Rank(probabilities);
         var best = ranked[0];

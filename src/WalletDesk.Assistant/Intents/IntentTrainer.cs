@@ -8,9 +8,9 @@ namespace WalletDesk.Assistant.Intents;
 public static class IntentTrainer
 {
     /// <summary>
-    /// Trains a model. Inner cross-validation on <paramref name="examples"/> chooses C, fits the
-    /// calibration temperature and sets the out-of-scope thresholds; the final model is then trained on
-    /// all examples.
+    /// Trains a model. Inner cross-validation on <paramref name="examples"/> chooses C and the network's
+    /// blend weight, fits the calibration temperature and sets the out-of-scope thresholds; the final
+    /// model is then trained on all examples.
     /// </summary>
     /// <exception cref="ArgumentException">Fewer than two labels or no examples.</exception>
     public static IntentModel Train(IReadOnlyList<LabeledExample> examples, IntentTrainerOptions? options = null)
@@ -48,23 +48,43 @@ public static class IntentTrainer
         var temperature = 1.0;
         var threshold = 0.0;
         var floor = 0.0;
+        var networkWeight = 0.0;
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         if (heldOut.Scores is not null)
         {
             var scores = heldOut.Scores[bestC];
             temperature = Calibration.FitTemperature(scores, y);
+            var blended = new double[y.Length][];
+            var bestAccuracy = -1.0;
+            if (heldOut.Network is not null)
+            {
+                foreach (var candidate in options.CandidateNetworkWeight)
+                {
+                    var accuracy = BlendedAccuracy(scores, heldOut.Network, temperature, candidate, y);
+                    metrics[string.Create(CultureInfo.InvariantCulture, $"inner_cv_accuracy_network_weight_{candidate:0.##}")] = accuracy;
+                    if (accuracy > bestAccuracy)
+                    {
+                        bestAccuracy = accuracy;
+                        networkWeight = candidate;
+                    }
+                }
+            }
+
             var confidences = new List<double>();
             var similarities = new List<double>();
-            var probabilities = new double[labels.Length];
+            var correct = 0;
             for (var i = 0; i < y.Length; i++)
             {
+                blended[i] = new double[labels.Length];
+                Blend(scores[i], heldOut.Network?[i], temperature, networkWeight, blended[i]);
+                var probabilities = blended[i];
+                var top = Array.IndexOf(probabilities, probabilities.Max());
+                correct += top == y[i] ? 1 : 0;
                 if (y[i] == oos)
                 {
                     continue;
                 }
 
-                Calibration.Softmax(scores[i], temperature, probabilities);
-                var top = Array.IndexOf(probabilities, probabilities.Max());
                 if (top != oos)
                 {
                     confidences.Add(probabilities[top]);
@@ -75,15 +95,19 @@ public static class IntentTrainer
 
             threshold = Calibration.Quantile(confidences, options.DeclineQuantile);
             floor = Calibration.Quantile(similarities, options.SimilarityQuantile);
-            metrics["inner_cv_accuracy"] = heldOut.Accuracy[bestC];
+            metrics["inner_cv_accuracy_svm"] = heldOut.Accuracy[bestC];
+            metrics["inner_cv_accuracy"] = (double)correct / y.Length;
             metrics["inner_cv_nll_uncalibrated"] = Calibration.NegativeLogLikelihood(scores, y, 1.0);
             metrics["inner_cv_nll_calibrated"] = Calibration.NegativeLogLikelihood(scores, y, temperature);
         }
 
-        var vectorizer = TfidfVectorizer.Fit(keys, options.MinWordDf, options.MinCharDf, (float)options.WordViewWeight);
+        var vectorizer = TfidfVectorizer.Fit(keys, options.MinWordDf, options.MinPairDf, options.MinCharDf, (float)options.WordViewWeight);
         var vectors = keys.Select(k => vectorizer.Transform(new List<ulong>(k))).ToArray();
         var matrix = new SparseMatrix(vectors, vectorizer.Dimension);
         var (weights, bias) = LinearSvm.Train(matrix, y, labels.Length, c0, options.Seed, options.MaxDegreeOfParallelism);
+        var network = networkWeight > 0
+            ? HiddenLayerNetwork.Train(vectors, y, vectorizer.Dimension, labels.Length, NetworkSettings(options), options.Seed)
+            : null;
         var neighbours = new SparseMatrix(vectors.Where((_, i) => y[i] != oos).ToArray(), vectorizer.Dimension);
 
         var createdAt = options.TimeProvider.GetUtcNow();
@@ -103,6 +127,10 @@ public static class IntentTrainer
                 ["c"] = c0,
                 ["word_view_weight"] = options.WordViewWeight,
                 ["min_word_df"] = options.MinWordDf,
+                ["min_pair_df"] = options.MinPairDf,
+                ["network_weight"] = networkWeight,
+                ["hidden_units"] = network?.Hidden ?? 0,
+                ["network_epochs"] = options.NetworkEpochs,
                 ["min_char_df"] = options.MinCharDf,
                 ["calibration_folds"] = heldOut.Scores is null ? 0 : options.CalibrationFolds,
                 ["temperature"] = temperature,
@@ -115,7 +143,7 @@ public static class IntentTrainer
             Metrics = metrics,
         };
 
-        return new IntentModel(header, vectorizer, weights, bias, temperature, threshold, floor, oos, neighbours);
+        return new IntentModel(header, vectorizer, weights, bias, temperature, threshold, floor, oos, neighbours, network, networkWeight);
     }
 
     internal static string HashData(IReadOnlyList<LabeledExample> examples)
@@ -132,7 +160,42 @@ public static class IntentTrainer
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    private sealed record HeldOutResult(double[] Accuracy, double[][][]? Scores, double[] Similarity);
+    /// <summary>
+    /// The model's probabilities: the temperature-scaled softmax of the SVM scores, mixed with the
+    /// network's probabilities when there is a network. Shared by training and <see cref="IntentModel"/>.
+    /// </summary>
+    internal static void Blend(ReadOnlySpan<double> scores, ReadOnlySpan<double> network, double temperature, double networkWeight, Span<double> probabilities)
+    {
+        Calibration.Softmax(scores, temperature, probabilities);
+        if (networkWeight > 0 && !network.IsEmpty)
+        {
+            for (var k = 0; k < probabilities.Length; k++)
+            {
+                probabilities[k] = (1 - networkWeight) * probabilities[k] + networkWeight * network[k];
+            }
+        }
+    }
+
+    private static double BlendedAccuracy(double[][] scores, double[][] network, double temperature, double networkWeight, int[] y)
+    {
+        var probabilities = new double[scores[0].Length];
+        var correct = 0;
+        for (var i = 0; i < y.Length; i++)
+        {
+            Blend(scores[i], network[i], temperature, networkWeight, probabilities);
+            correct += Array.IndexOf(probabilities, probabilities.Max()) == y[i] ? 1 : 0;
+        }
+
+        return (double)correct / y.Length;
+    }
+
+    private static NetworkSettings NetworkSettings(IntentTrainerOptions options) =>
+        new(options.HiddenUnits, options.NetworkEpochs, options.NetworkLearningRate, options.NetworkDropout, NetworkInputScale);
+
+    /// <summary>Unit-length inputs with a few hundred non-zeros have components around 0.05; this brings them near 0.3.</summary>
+    private const float NetworkInputScale = 5f;
+
+    private sealed record HeldOutResult(double[] Accuracy, double[][][]? Scores, double[] Similarity, double[][]? Network);
 
     /// <summary>Out-of-fold SVM scores for every candidate C, plus each row's similarity to its fold's training rows.</summary>
     private static HeldOutResult HeldOut(List<ulong>[] keys, int[] y, int classes, int oos, IntentTrainerOptions options)
@@ -142,7 +205,7 @@ public static class IntentTrainer
         if (folds < 2 || y.Length < 2 * folds)
         {
             // Too little data to hold anything out: no calibration, no thresholds beyond the explicit label.
-            return new HeldOutResult(new double[candidates.Count], null, new double[y.Length]);
+            return new HeldOutResult(new double[candidates.Count], null, new double[y.Length], null);
         }
 
         var assignment = StratifiedFolds.Assign(y, folds, options.Seed);
@@ -153,11 +216,13 @@ public static class IntentTrainer
         }
 
         var similarity = new double[y.Length];
+        var trainNetwork = options.HiddenUnits > 0 && options.CandidateNetworkWeight.Any(w => w > 0);
+        var networkInputs = new (SparseVector[] Train, int[] TrainY, SparseVector[] Test, int[] TestRows, int Dimension)[folds];
         for (var fold = 0; fold < folds; fold++)
         {
             var train = Enumerable.Range(0, y.Length).Where(i => assignment[i] != fold).ToArray();
             var test = Enumerable.Range(0, y.Length).Where(i => assignment[i] == fold).ToArray();
-            var vectorizer = TfidfVectorizer.Fit(train.Select(i => keys[i]).ToArray(), options.MinWordDf, options.MinCharDf, (float)options.WordViewWeight);
+            var vectorizer = TfidfVectorizer.Fit(train.Select(i => keys[i]).ToArray(), options.MinWordDf, options.MinPairDf, options.MinCharDf, (float)options.WordViewWeight);
             var trainVectors = train.Select(i => vectorizer.Transform(new List<ulong>(keys[i]))).ToArray();
             var testVectors = test.Select(i => vectorizer.Transform(new List<ulong>(keys[i]))).ToArray();
             var matrix = new SparseMatrix(trainVectors, vectorizer.Dimension);
@@ -175,6 +240,30 @@ public static class IntentTrainer
                     scores[c][test[j]] = s;
                 }
             }
+
+            if (trainNetwork)
+            {
+                networkInputs[fold] = (trainVectors, trainY, testVectors, test, vectorizer.Dimension);
+            }
+        }
+
+        double[][]? network = null;
+        if (trainNetwork)
+        {
+            // One network per inner fold; they are independent and single-threaded, so train them side by side.
+            network = new double[y.Length][];
+            var settings = NetworkSettings(options);
+            Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) }, fold =>
+            {
+                var (trainVectors, trainY, testVectors, testRows, dimension) = networkInputs[fold];
+                var net = HiddenLayerNetwork.Train(trainVectors, trainY, dimension, classes, settings, options.Seed + fold);
+                for (var j = 0; j < testRows.Length; j++)
+                {
+                    var p = new double[classes];
+                    net.Predict(testVectors[j], p);
+                    network[testRows[j]] = p;
+                }
+            });
         }
 
         var accuracy = new double[candidates.Count];
@@ -190,6 +279,6 @@ public static class IntentTrainer
             accuracy[c] = (double)correct / y.Length;
         }
 
-        return new HeldOutResult(accuracy, scores, similarity);
+        return new HeldOutResult(accuracy, scores, similarity, network);
     }
 }

@@ -15,8 +15,33 @@ public sealed class IntentTrainerOptions
     /// <summary>Share of the vector's squared norm given to the word view; the character view gets the rest.</summary>
     public double WordViewWeight { get; init; } = 0.5;
 
+    /// <summary>
+    /// Candidate weights of the hidden-layer network in the blended probabilities
+    /// (<c>(1 - w) · SVM + w · network</c>); the best is chosen by held-out accuracy on the inner folds.
+    /// 0 means SVM only; with only 0 (or no inner folds) no network is trained at all.
+    /// </summary>
+    public IReadOnlyList<double> CandidateNetworkWeight { get; init; } = [0.0, 0.25, 0.5, 0.75];
+
+    /// <summary>Hidden units of the network (its size is features × units floats).</summary>
+    public int HiddenUnits { get; init; } = 64;
+
+    /// <summary>Passes of SGD over the training rows for the network.</summary>
+    public int NetworkEpochs { get; init; } = 10;
+
+    /// <summary>Initial SGD learning rate of the network (it decays linearly to zero).</summary>
+    public double NetworkLearningRate { get; init; } = 0.02;
+
+    /// <summary>Dropout rate on the network's hidden layer during training.</summary>
+    public double NetworkDropout { get; init; } = 0.5;
+
     /// <summary>Minimum document frequency for word features.</summary>
     public int MinWordDf { get; init; } = 1;
+
+    /// <summary>
+    /// Minimum document frequency for word pairs: a pair seen in one training row cannot generalise,
+    /// and singleton pairs would double the vocabulary.
+    /// </summary>
+    public int MinPairDf { get; init; } = 2;
 
     /// <summary>Minimum document frequency for character n-grams (a singleton n-gram cannot generalise and bloats the model).</summary>
     public int MinCharDf { get; init; } = 2;

@@ -14,7 +14,9 @@ namespace WalletDesk.Assistant.Intents;
 /// int64                 body length
 /// 32 bytes              SHA-256 of the body
 /// body                  gzip of: label count, feature count, keys, idf, view weight, weights,
-///                       bias, temperature, threshold, floor, out-of-scope index, neighbour rows (CSR)
+///                       bias, temperature, threshold, floor, out-of-scope index, neighbour rows (CSR),
+///                       network weight, hidden units (0 = no network), then if any: input scale,
+///                       W1 (features × hidden, float16), b1, W2 (labels × hidden, float16), b2
 /// </code>
 /// Arrays are written as raw blocks so loading is a few large reads rather than millions of small ones.
 /// </summary>
@@ -49,6 +51,17 @@ internal static class ModelFile
             WriteArray<int>(w, rows.RowStart);
             WriteArray<int>(w, rows.Indices);
             WriteArray<float>(w, rows.Values);
+            w.Write(model.NetworkWeight);
+            var network = model.Network;
+            w.Write(network?.Hidden ?? 0);
+            if (network is not null)
+            {
+                w.Write(network.InputScale);
+                WriteHalves(w, network.W1);
+                WriteArray<float>(w, network.B1);
+                WriteHalves(w, network.W2);
+                WriteArray<float>(w, network.B2);
+            }
         }
 
         var bodyBytes = body.GetBuffer().AsSpan(0, (int)body.Length);
@@ -118,7 +131,25 @@ internal static class ModelFile
             var indices = ReadArray<int>(r, nnz);
             var values = ReadArray<float>(r, nnz);
             var neighbours = new SparseMatrix(rowStart, indices, values, features);
-            return new IntentModel(header, new TfidfVectorizer(keys, idf, viewWeight), weights, bias, temperature, threshold, floor, oos, neighbours);
+            var networkWeight = r.ReadDouble();
+            var hidden = r.ReadInt32();
+            if (hidden < 0 || networkWeight is < 0 or > 1)
+            {
+                throw new ModelFormatException("Model file is corrupt: invalid network settings.");
+            }
+
+            HiddenLayerNetwork? network = null;
+            if (hidden > 0)
+            {
+                var scale = r.ReadSingle();
+                var w1 = ReadHalves(r, checked(features * hidden));
+                var b1 = ReadArray<float>(r, hidden);
+                var w2 = ReadHalves(r, checked(classes * hidden));
+                var b2 = ReadArray<float>(r, classes);
+                network = new HiddenLayerNetwork(features, hidden, classes, scale, w1, b1, w2, b2);
+            }
+
+            return new IntentModel(header, new TfidfVectorizer(keys, idf, viewWeight), weights, bias, temperature, threshold, floor, oos, neighbours, network, networkWeight);
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or OverflowException or ArgumentException)
         {
@@ -178,6 +209,35 @@ internal static class ModelFile
         var values = GC.AllocateUninitializedArray<T>(count);
         var bytes = MemoryMarshal.AsBytes(values.AsSpan());
         reader.BaseStream.ReadExactly(bytes);
+        return values;
+    }
+
+    /// <summary>Network weights are stored as IEEE half floats; training already rounded them, so nothing is lost.</summary>
+    private static void WriteHalves(BinaryWriter writer, float[] values)
+    {
+        const int Chunk = 1 << 16;
+        var buffer = new Half[Math.Min(Chunk, values.Length)];
+        for (var start = 0; start < values.Length; start += Chunk)
+        {
+            var n = Math.Min(Chunk, values.Length - start);
+            for (var i = 0; i < n; i++)
+            {
+                buffer[i] = (Half)values[start + i];
+            }
+
+            writer.Write(MemoryMarshal.AsBytes(buffer.AsSpan(0, n)));
+        }
+    }
+
+    private static float[] ReadHalves(BinaryReader reader, int count)
+    {
+        var halves = ReadArray<Half>(reader, count);
+        var values = GC.AllocateUninitializedArray<float>(count);
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = (float)halves[i];
+        }
+
         return values;
     }
 

@@ -31,7 +31,7 @@ internal sealed class TfidfVectorizer
 
     public int Dimension => Keys.Length;
 
-    public static TfidfVectorizer Fit(IReadOnlyList<List<ulong>> documents, int minWordDf, int minCharDf, float wordViewWeight)
+    public static TfidfVectorizer Fit(IReadOnlyList<List<ulong>> documents, int minWordDf, int minPairDf, int minCharDf, float wordViewWeight)
     {
         var df = new Dictionary<ulong, int>();
         foreach (var doc in documents)
@@ -45,7 +45,7 @@ internal sealed class TfidfVectorizer
         }
 
         var kept = df
-            .Where(kv => kv.Value >= (FeatureExtractor.IsCharView(kv.Key) ? minCharDf : minWordDf))
+            .Where(kv => kv.Value >= (FeatureExtractor.IsCharView(kv.Key) ? minCharDf : FeatureExtractor.IsPair(kv.Key) ? minPairDf : minWordDf))
             .Select(kv => kv.Key)
             .Order()
             .ToArray();
