@@ -182,17 +182,32 @@ public sealed partial class ChatService
         return await StateAsync(conversationId, ct);
     }
 
-    /// <summary>Tries every waiting conversation, most urgent and longest waiting first.</summary>
+    /// <summary>
+    /// Tries every waiting conversation, most urgent and longest waiting first. Once one in a queue finds nobody, the
+    /// rest of that queue waits too: a place freed while this pass runs goes to the head of the queue (through the
+    /// close or the next pass), never to a later conversation the pass happens to reach first.
+    /// </summary>
     public async Task<int> RouteWaitingAsync(CancellationToken ct)
     {
         var waiting = await db.ChatConversations.AsNoTracking().Where(c => c.Status == ChatStatuses.Queued)
-            .OrderByDescending(c => c.PriorityRank).ThenBy(c => c.QueuedAt).ThenBy(c => c.TicketId).Select(c => c.TicketId).Take(100).ToListAsync(ct);
+            .OrderByDescending(c => c.PriorityRank).ThenBy(c => c.QueuedAt).ThenBy(c => c.TicketId).Select(c => new { c.TicketId, c.Queue }).Take(100).ToListAsync(ct);
         var routed = 0;
-        foreach (var id in waiting)
+        var full = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var conversation in waiting)
         {
-            if (await RouteAsync(id, ct))
+            if (full.Contains(conversation.Queue))
             {
-                routed++;
+                continue;
+            }
+
+            switch (await TryRouteAsync(conversation.TicketId, ct))
+            {
+                case true:
+                    routed++;
+                    break;
+                case false:
+                    full.Add(conversation.Queue);
+                    break;
             }
         }
 
@@ -200,12 +215,15 @@ public sealed partial class ChatService
     }
 
     /// <summary>Gives a waiting conversation to the best available agent: same queue, same language preferred, under their cap.</summary>
-    public async Task<bool> RouteAsync(long conversationId, CancellationToken ct)
+    public async Task<bool> RouteAsync(long conversationId, CancellationToken ct) => await TryRouteAsync(conversationId, ct) == true;
+
+    /// <summary>True when assigned, false when nobody could take it, null when it was no longer waiting.</summary>
+    private async Task<bool?> TryRouteAsync(long conversationId, CancellationToken ct)
     {
         var conversation = await db.ChatConversations.AsNoTracking().SingleOrDefaultAsync(c => c.TicketId == conversationId && c.Status == ChatStatuses.Queued, ct);
         if (conversation is null)
         {
-            return false;
+            return null;
         }
 
         var candidates = await CandidatesAsync(conversation.Queue, ct);
