@@ -10,12 +10,10 @@ namespace WalletDesk.Server.Tests.Chat;
 /// <summary>K1, K2, B1, B7, J1 for the chat hub: who may call what, on which conversation, from where, how often.</summary>
 public sealed class ChatHubSecurityTests
 {
-    private static readonly Dictionary<string, string?> HumanFirst = new() { ["Chat:AssistantFirst"] = "false" };
-
     [Fact]
     public async Task A_Customer_Cannot_Read_Write_Or_Signal_Another_Customers_Conversation()
     {
-        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var victim = await kit.CustomerAsync("Victim");
         var attacker = await kit.CustomerAsync("Attacker");
@@ -61,7 +59,7 @@ public sealed class ChatHubSecurityTests
     [Fact]
     public async Task Agents_Not_On_A_Chat_Can_Watch_But_Not_Write_And_Customers_Never_See_Notes()
     {
-        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, ChatKit.HumanFirst);
         var (assigned, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
         var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Refund"))).ConversationId;
@@ -81,7 +79,7 @@ public sealed class ChatHubSecurityTests
     [Fact]
     public async Task Oversized_Messages_Are_Refused_Clearly_And_Huge_Frames_Close_Only_That_Connection()
     {
-        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, ChatKit.HumanFirst);
         await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
         var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Hello"))).ConversationId;
@@ -100,7 +98,7 @@ public sealed class ChatHubSecurityTests
     [Fact]
     public async Task A_Flood_From_One_Caller_Is_Rate_Limited_Without_Hurting_Others()
     {
-        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, ChatKit.HumanFirst);
         await kit.AgentAsync(capacity: 10);
         var flooder = await kit.CustomerAsync();
         var neighbour = await kit.CustomerAsync();
@@ -156,7 +154,7 @@ public sealed class ChatHubSecurityTests
     [Fact]
     public async Task Unauthenticated_Or_Forged_Tokens_Cannot_Connect_And_Visitor_Tokens_Open_Only_The_Hub()
     {
-        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, ChatKit.HumanFirst);
 
         (await Should.ThrowAsync<HubConnectionException>(() => kit.ConnectAsync("", null))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await Should.ThrowAsync<HubConnectionException>(() => kit.ConnectAsync("wd_vis_forged", null))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -176,7 +174,7 @@ public sealed class ChatHubSecurityTests
     [Fact]
     public async Task A_Disabled_Agent_Is_Refused_On_The_Next_Call_And_Disconnected()
     {
-        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(Providers.Sqlite, ChatKit.HumanFirst);
         var (agent, staff) = await kit.AgentAsync();
         (await agent.Hub.InvokeAsync<QueueSnapshot>("Queue")).Me.Status.ShouldBe(AgentAvailability.Online);
 

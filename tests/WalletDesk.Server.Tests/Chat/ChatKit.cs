@@ -12,6 +12,9 @@ namespace WalletDesk.Server.Tests.Chat;
 public sealed class ChatKit : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    /// <summary>Chats go straight to the agents' queue: for tests about people talking (the assistant has its own).</summary>
+    public static readonly Dictionary<string, string?> HumanFirst = new() { ["Chat:AssistantFirst"] = "false" };
     private readonly List<IAsyncDisposable> _owned = [];
 
     private ChatKit(WalletDeskFactory app) => App = app;
@@ -72,6 +75,19 @@ public sealed class ChatKit : IAsyncDisposable
         await client.Hub.StartAsync();
         _owned.Add(client);
         return client;
+    }
+
+    /// <summary>The call's result, or the refusal it ended with (for racing calls where one is expected to fail).</summary>
+    public static async Task<object> AttemptAsync<T>(Task<T> call)
+    {
+        try
+        {
+            return (await call)!;
+        }
+        catch (HubCallException ex)
+        {
+            return ex;
+        }
     }
 
     public async Task RunMonitorAsync() => await App.Services.GetRequiredService<ChatMonitor>().RunOnceAsync(presence: true, CancellationToken.None);

@@ -11,12 +11,10 @@ namespace WalletDesk.Server.Tests.Chat;
 /// <summary>Queues, capacity, expected waits, escalation, transfers, offline chats and transcripts.</summary>
 public sealed class ChatRoutingTests
 {
-    private static readonly Dictionary<string, string?> HumanFirst = new() { ["Chat:AssistantFirst"] = "false" };
-
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Busy_Agents_Queue_Chats_With_Live_Position_And_Wait_Then_Escalate_And_Route_When_Free(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync(capacity: 1);
         var first = await kit.CustomerAsync();
         var second = await kit.CustomerAsync();
@@ -60,7 +58,7 @@ public sealed class ChatRoutingTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Routing_Prefers_The_Queue_And_Language_And_Balances_By_Load(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (english, englishStaff) = await kit.AgentAsync(capacity: 5);
         var (chinese, chineseStaff) = await kit.AgentAsync(capacity: 5);
         var (security, securityStaff) = await kit.AgentAsync(capacity: 5);
@@ -86,7 +84,7 @@ public sealed class ChatRoutingTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Transfer_To_An_Agent_Or_A_Group_And_Invite_A_Supervisor(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (first, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
         var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("t", "Question about fees"))).ConversationId;
@@ -116,7 +114,7 @@ public sealed class ChatRoutingTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task A_Visitor_With_Nobody_Online_Gets_An_Answer_Time_Leaves_Contact_And_Nothing_Is_Lost(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var visitor = await kit.VisitorAsync("Ana");
 
         var state = await visitor.Hub.InvokeAsync<ChatState>("Start", new StartChat("v", "Can I use the wallet abroad?"));
@@ -150,7 +148,7 @@ public sealed class ChatRoutingTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Availability_Is_Published_And_Agents_Gone_Silent_Are_Set_Away(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         using var http = new HttpClient { BaseAddress = kit.App.LiveUrl };
         (await http.GetFromJsonAsync<ChatAvailability>("/api/chat/availability?lang=zh"))!.AgentsOnline.ShouldBeFalse();
 

@@ -12,15 +12,13 @@ namespace WalletDesk.Server.Tests.Chat;
 /// </summary>
 public sealed class ChatWriterTests
 {
-    private static readonly Dictionary<string, string?> HumanFirst = new() { ["Chat:AssistantFirst"] = "false" };
-
     /// <summary>PostgreSQL keeps microseconds; the test clock has ticks.</summary>
     private static readonly TimeSpan Microsecond = TimeSpan.FromTicks(10);
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Many_Customers_Sending_At_Once_Get_Gap_Free_Sequences_And_Every_Message_Once(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync(capacity: 20);
         var customers = new List<(ChatClient Client, ChatClient SecondDevice, long Id)>();
         for (var i = 0; i < 12; i++)
@@ -69,7 +67,7 @@ public sealed class ChatWriterTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task A_Card_Number_Typed_Across_Two_Chat_Messages_Is_Redacted_In_Both(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
         var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Card problem"))).ConversationId;
@@ -87,7 +85,7 @@ public sealed class ChatWriterTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Sla_Clock_And_First_Response_Match_The_Ticket_History(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
         var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Top-up failed"))).ConversationId;
@@ -121,7 +119,7 @@ public sealed class ChatWriterTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task A_Line_To_A_Ticket_Solved_Meanwhile_Reopens_It(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, staff) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
         var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Refund status"))).ConversationId;
@@ -146,17 +144,17 @@ public sealed class ChatWriterTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Refusals_In_A_Batch_Touch_Only_Their_Own_Message(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         await kit.AgentAsync();
         var owner = await kit.CustomerAsync();
         var stranger = await kit.CustomerAsync();
         var id = (await owner.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Locked out"))).ConversationId;
 
         var results = await Task.WhenAll(
-            Attempt(owner.Hub.InvokeAsync<ChatAck>("Send", id, "ok-1", "first")),
-            Attempt(stranger.Hub.InvokeAsync<ChatAck>("Send", id, "evil", "let me in")),
-            Attempt(owner.Hub.InvokeAsync<ChatAck>("Send", id, new string('x', 101), "bad client id")),
-            Attempt(owner.Hub.InvokeAsync<ChatAck>("Send", id, "ok-2", "second")));
+            ChatKit.AttemptAsync(owner.Hub.InvokeAsync<ChatAck>("Send", id, "ok-1", "first")),
+            ChatKit.AttemptAsync(stranger.Hub.InvokeAsync<ChatAck>("Send", id, "evil", "let me in")),
+            ChatKit.AttemptAsync(owner.Hub.InvokeAsync<ChatAck>("Send", id, new string('x', 101), "bad client id")),
+            ChatKit.AttemptAsync(owner.Hub.InvokeAsync<ChatAck>("Send", id, "ok-2", "second")));
 
         results[0].ShouldBeOfType<ChatAck>();
         results[1].ShouldBeOfType<HubCallException>().Message.ShouldContain("No such conversation");
@@ -164,17 +162,5 @@ public sealed class ChatWriterTests
         results[3].ShouldBeOfType<ChatAck>();
         var stored = await kit.App.WithDbAsync(db => db.TicketMessages.AsNoTracking().Where(m => m.TicketId == id).OrderBy(m => m.Seq).Select(m => m.Body).ToListAsync());
         stored.ShouldBe(["Locked out", "first", "second"]);
-    }
-
-    private static async Task<object> Attempt(Task<ChatAck> call)
-    {
-        try
-        {
-            return await call;
-        }
-        catch (HubCallException ex)
-        {
-            return ex;
-        }
     }
 }

@@ -9,13 +9,10 @@ namespace WalletDesk.Server.Tests.Chat;
 /// <summary>Customers and agents talking through the real hub and database: routing, delivery, resync, idempotency.</summary>
 public sealed class LiveChatTests
 {
-    /// <summary>These tests are about people talking; the assistant has its own tests.</summary>
-    private static readonly Dictionary<string, string?> HumanFirst = new() { ["Chat:AssistantFirst"] = "false" };
-
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Customer_And_Agent_Talk_Both_Ways_With_Typing_And_Read_Marks(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, agentStaff) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync("Li Wei");
 
@@ -72,7 +69,7 @@ public sealed class LiveChatTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Reconnecting_Customer_Gets_Everything_Missed_In_Order_Once(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
         var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Top-up failed twice"))).ConversationId;
@@ -104,7 +101,7 @@ public sealed class LiveChatTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Retried_Send_With_The_Same_Client_Id_Is_Stored_Once(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
         var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Refund status please"))).ConversationId;
@@ -128,7 +125,7 @@ public sealed class LiveChatTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Card_Numbers_Are_Redacted_Before_Storage_And_Broadcast(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
         var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Card problem"))).ConversationId;
@@ -146,7 +143,7 @@ public sealed class LiveChatTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Two_Agents_Accepting_One_Chat_Only_One_Gets_It(string provider)
     {
-        await using var kit = await ChatKit.StartAsync(provider, HumanFirst);
+        await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (one, _) = await kit.AgentAsync(availability: AgentAvailability.Away);
         var (two, _) = await kit.AgentAsync(availability: AgentAvailability.Away);
         var customer = await kit.CustomerAsync();
@@ -155,23 +152,11 @@ public sealed class LiveChatTests
         var state = await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Account locked"));
         state.Status.ShouldBe(ChatStatuses.Offline);
         var results = await Task.WhenAll(
-            Attempt(one.Hub.InvokeAsync<ChatState>("Accept", state.ConversationId)),
-            Attempt(two.Hub.InvokeAsync<ChatState>("Accept", state.ConversationId)));
+            ChatKit.AttemptAsync(one.Hub.InvokeAsync<ChatState>("Accept", state.ConversationId)),
+            ChatKit.AttemptAsync(two.Hub.InvokeAsync<ChatState>("Accept", state.ConversationId)));
 
         results.Count(r => r is ChatState).ShouldBe(1);
         results.OfType<HubCallException>().Single().Message.ShouldContain("already taken");
         (await customer.WaitForAsync<ChatState>(ChatEvents.State, s => s.Status == ChatStatuses.Active)).AgentName.ShouldNotBeNull();
-    }
-
-    private static async Task<object> Attempt(Task<ChatState> call)
-    {
-        try
-        {
-            return await call;
-        }
-        catch (HubCallException ex)
-        {
-            return ex;
-        }
     }
 }
