@@ -128,7 +128,7 @@ public sealed class HandoffAndGuardrailTests(AssistantFixture fixture) : IClassF
             ["Wallet:Provider"] = "http",
             ["Wallet:BaseUrl"] = "http://127.0.0.1:9/",
             ["Wallet:ApiKey"] = "test-key",
-            ["Wallet:MaxAttempts"] = "2", // 1 is accepted by the options but refused by Polly (reported)
+            ["Wallet:MaxAttempts"] = "1",
             ["Wallet:ReadTimeoutMs"] = "500",
         });
         var customerId = Guid.CreateVersion7();

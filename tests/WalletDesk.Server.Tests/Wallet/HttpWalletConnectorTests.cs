@@ -23,7 +23,7 @@ public sealed class HttpWalletConnectorTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _operator.DisposeAsync();
 
-    private HttpWalletGateway Gateway(int readTimeoutMs = 300, int actionTimeoutMs = 500) => new(
+    private HttpWalletGateway Gateway(int readTimeoutMs = 300, int actionTimeoutMs = 500, int maxAttempts = 3) => new(
         Options.Create(new WalletOptions
         {
             Provider = "http",
@@ -31,7 +31,7 @@ public sealed class HttpWalletConnectorTests : IAsyncLifetime
             ApiKey = FakeOperator.ApiKey,
             ReadTimeoutMs = readTimeoutMs,
             ActionTimeoutMs = actionTimeoutMs,
-            MaxAttempts = 3,
+            MaxAttempts = maxAttempts,
             RetryBaseDelayMs = 10,
             BreakerMinimumThroughput = 4,
             BreakerFailureRatio = 0.5,
@@ -72,6 +72,19 @@ public sealed class HttpWalletConnectorTests : IAsyncLifetime
 
         (await gateway.GetBalancesAsync("acc-1")).ShouldHaveSingleItem().AvailableMinor.ShouldBe(123_45);
         _operator.Requests.Count(r => r.StartsWith("GET /v1/accounts/acc-1/balances", StringComparison.Ordinal)).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task OneAttempt_MeansNoRetry_ForReadsAndActions()
+    {
+        // MaxAttempts = 1 is a valid setting ("never retry"); Polly refuses a retry strategy with zero retries,
+        // so the gateway must build without one rather than fail at start.
+        using var gateway = Gateway(maxAttempts: 1);
+        _operator.Faults.Enqueue("503");
+        await Should.ThrowAsync<WalletUnavailableException>(() => gateway.GetBalancesAsync("acc-1"));
+        _operator.Requests.Count(r => r.StartsWith("GET /v1/accounts/acc-1/balances", StringComparison.Ordinal)).ShouldBe(1);
+
+        (await gateway.GetBalancesAsync("acc-1")).ShouldHaveSingleItem().AvailableMinor.ShouldBe(123_45);
     }
 
     [Fact]

@@ -65,38 +65,39 @@ public sealed partial class HttpWalletGateway : IWalletGateway, IDisposable
         // One breaker for reads and actions: when the operator is down, neither hammers it.
         var sharedBreaker = new ResiliencePipelineBuilder { TimeProvider = time }.AddCircuitBreaker(breaker).Build();
 
-        _reads = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = Math.Max(0, o.MaxAttempts - 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(o.RetryBaseDelayMs),
-                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>()
-                    .Handle<OperatorStatusException>(e => (e.Status >= 500 || e.Status == 429) && !(e.RetryAfter > MaxRetryAfter)),
-                DelayGenerator = RetryAfterDelay,
-            })
+        _reads = WithRetry(new ResiliencePipelineBuilder { TimeProvider = time }, o,
+                new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>()
+                    .Handle<OperatorStatusException>(e => (e.Status >= 500 || e.Status == 429) && !(e.RetryAfter > MaxRetryAfter)))
             .AddPipeline(sharedBreaker)
             .AddTimeout(TimeSpan.FromMilliseconds(o.ReadTimeoutMs))
             .Build();
 
         // Actions: a retry is safe only when the operator clearly did not take the request; the Idempotency-Key covers the rest.
-        _writes = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = Math.Max(0, o.MaxAttempts - 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(o.RetryBaseDelayMs),
-                ShouldHandle = new PredicateBuilder()
+        _writes = WithRetry(new ResiliencePipelineBuilder { TimeProvider = time }, o,
+                new PredicateBuilder()
                     .Handle<HttpRequestException>(e => e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
-                    .Handle<OperatorStatusException>(e => e.Status is 429 or 502 or 503 or 504 && !(e.RetryAfter > MaxRetryAfter)),
-                DelayGenerator = RetryAfterDelay,
-            })
+                    .Handle<OperatorStatusException>(e => e.Status is 429 or 502 or 503 or 504 && !(e.RetryAfter > MaxRetryAfter)))
             .AddPipeline(sharedBreaker)
             .AddTimeout(TimeSpan.FromMilliseconds(o.ActionTimeoutMs))
             .Build();
     }
+
+    /// <summary>
+    /// Adds the retry strategy when more than one attempt is configured. Polly refuses a retry strategy with zero
+    /// retries, so <c>MaxAttempts = 1</c> (the options allow it: "never retry") means no retry strategy at all.
+    /// </summary>
+    private static ResiliencePipelineBuilder WithRetry(ResiliencePipelineBuilder builder, WalletOptions o, PredicateBuilder<object> shouldHandle) =>
+        o.MaxAttempts <= 1
+            ? builder
+            : builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = o.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(o.RetryBaseDelayMs),
+                ShouldHandle = shouldHandle,
+                DelayGenerator = RetryAfterDelay,
+            });
 
     public void Dispose() => _http.Dispose();
 
