@@ -13,6 +13,7 @@ namespace WalletDesk.Server.Tests.Infrastructure;
 public sealed class WalletDeskFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private bool _live;
 
     private WalletDeskFactory(string provider, string dataDir, string? connectionString, IDictionary<string, string?>? settings)
     {
@@ -64,6 +65,7 @@ public sealed class WalletDeskFactory : WebApplicationFactory<Program>
             // Real sockets (WebSockets for the chat hub, a browser): Kestrel on a free loopback port.
             factory.UseKestrel(0);
             factory.StartServer();
+            factory._live = true;
         }
         else
         {
@@ -91,7 +93,29 @@ public sealed class WalletDeskFactory : WebApplicationFactory<Program>
         });
     }
 
-    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>On a live factory, clients talk to the Kestrel port (the default base address would be http://localhost:80).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        if (_live)
+        {
+            client.BaseAddress = LiveUrl;
+        }
+    }
+
+    /// <summary>Client options without redirects; on a live factory the base address is the Kestrel port.</summary>
+    public WebApplicationFactoryClientOptions Options(bool handleCookies)
+    {
+        var options = new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = handleCookies };
+        if (_live)
+        {
+            options.BaseAddress = LiveUrl;
+        }
+
+        return options;
+    }
+
+    public HttpClient CreateBrowserClient() => CreateClient(Options(handleCookies: true));
 
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
 
@@ -129,7 +153,7 @@ public sealed class WalletDeskFactory : WebApplicationFactory<Program>
     {
         var sub = "cust_" + Guid.NewGuid().ToString("N")[..12];
         var token = Services.GetRequiredService<CustomerTokenValidator>().MintForDemo(sub, name ?? "Test Customer", TimeSpan.FromMinutes(30), locale);
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var client = CreateClient(Options(handleCookies: false));
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var me = await (await client.GetAsync("/api/me")).ReadAsAsync<CustomerMeResponse>();
         return new TestCustomer(me.Id, sub, client);
@@ -139,7 +163,7 @@ public sealed class WalletDeskFactory : WebApplicationFactory<Program>
     public TestCustomer CustomerAgain(TestCustomer customer)
     {
         var token = Services.GetRequiredService<CustomerTokenValidator>().MintForDemo(customer.ExternalId, null, TimeSpan.FromMinutes(30));
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var client = CreateClient(Options(handleCookies: false));
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return customer with { Client = client };
     }

@@ -19,6 +19,17 @@ public sealed class PlumbingTests(DatabaseFixture fixture) : IClassFixture<Datab
     }
 
     [Fact]
+    public async Task LiveFactory_ClientsAndCustomers_TalkToTheKestrelPort()
+    {
+        await using var app = await WalletDeskFactory.CreateAsync(Providers.Sqlite, live: true);
+        var client = app.CreateClient();
+        client.BaseAddress.ShouldBe(app.LiveUrl);
+        (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var customer = await app.CreateCustomerAsync();
+        customer.Client.BaseAddress.ShouldBe(app.LiveUrl);
+    }
+
+    [Fact]
     public async Task OpenApi_DescribesTheApi()
     {
         var app = await fixture.For(Providers.Sqlite);
