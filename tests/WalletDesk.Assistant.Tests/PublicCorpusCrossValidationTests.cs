@@ -14,7 +14,7 @@ public class PublicCorpusCrossValidationTests
     private const double AccuracyFloor = 0.87;
 
     [Banking77Fact]
-    public void CrossValidate_ThreeFolds_AccuracyAboveFloor()
+    public void CrossValidate_ThreeFolds_AccuracyAboveFloor_AndAheadOfThePlainLinearReference()
     {
         var rows = TrainingData.ReadCsv(TestPaths.Banking77Train);
         var options = new IntentTrainerOptions { CandidateC = [1.0], CalibrationFolds = 0 };
@@ -24,5 +24,11 @@ public class PublicCorpusCrossValidationTests
         report.Pooled.Accuracy.ShouldBeGreaterThan(AccuracyFloor);
         report.Pooled.MacroF1.ShouldBeGreaterThan(AccuracyFloor - 0.01);
         report.Pooled.PerLabel.Count.ShouldBe(77);
+
+        // The features (stems, word pairs, character n-grams) must keep earning their keep over the plain TF-IDF
+        // linear model that published BANKING77 results use as their reference (measured: about 2 points ahead).
+        var reference = IntentEvaluator.CrossValidate(rows, folds: 3, seed: 42, r => ReferenceLinearClassifier.Train(r));
+        reference.Pooled.Accuracy.ShouldBeGreaterThan(0.80, "the reference itself must be a sound model, not a strawman");
+        (report.Pooled.Accuracy - reference.Pooled.Accuracy).ShouldBeGreaterThan(0.01);
     }
 }

@@ -103,6 +103,18 @@ internal static class FeatureExtractor
     public static List<ulong> PlainUnigrams(List<Token> tokens) =>
         tokens.Select(t => Key(WordView, UnigramTag, t.Text, default)).ToList();
 
+    /// <summary>Unstemmed token unigrams and bigrams: the feature set of the plain linear reference model.</summary>
+    public static List<ulong> PlainUnigramsAndBigrams(List<Token> tokens)
+    {
+        var keys = PlainUnigrams(tokens);
+        for (var i = 1; i < tokens.Count; i++)
+        {
+            keys.Add(Key(WordView, BigramTag, tokens[i - 1].Text, tokens[i].Text));
+        }
+
+        return keys;
+    }
+
     public static bool IsCharView(ulong key) => (key & 1UL) == CharView;
 
     public static bool IsPair(ulong key) => (key & 3UL) == PairFlag;
