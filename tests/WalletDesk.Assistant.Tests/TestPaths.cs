@@ -1,11 +1,17 @@
 namespace WalletDesk.Assistant.Tests;
 
-/// <summary>Locates shared datasets next to the repository (they are never copied into it).</summary>
+/// <summary>
+/// Locates test data: public datasets shared next to the repository (never copied into it) and our own
+/// data under <c>Data/</c>, copied to the test output.
+/// </summary>
 internal static class TestPaths
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
     public static string Banking77Train => Path.Combine(RepoRoot, "..", "shared", "datasets", "banking77", "train.csv");
+
+    /// <summary>Held-out customer messages for the shipped wallet model, written apart from its training data.</summary>
+    public static string WalletEvaluationSet => Path.Combine(AppContext.BaseDirectory, "Data", "wallet-intents-eval.csv");
 
     private static string FindRepoRoot()
     {
