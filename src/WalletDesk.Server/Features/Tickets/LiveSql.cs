@@ -16,6 +16,18 @@ internal sealed class LiveHead
     public TicketMessage? PreviousCustomer { get; set; }
 }
 
+/// <summary>What <see cref="LiveSql.ReadAsync"/> found for a batch's tickets.</summary>
+internal sealed class LiveReads(long[] ids)
+{
+    public Dictionary<long, Ticket> Tickets { get; } = new(ids.Length);
+
+    public Dictionary<(long, string), TicketMessage> Known { get; } = [];
+
+    public Dictionary<long, LiveHead> Heads { get; } = ids.ToDictionary(id => id, _ => new LiveHead());
+
+    public List<TicketEvent> History { get; } = [];
+}
+
 /// <summary>
 /// The statements of <see cref="TicketService.AppendLiveAsync"/> in plain ADO.NET on the context's own connection and
 /// transaction, for SQLite and PostgreSQL. Column names and value encodings mirror the EF model (timestamps are UTC
@@ -29,15 +41,97 @@ internal sealed class LiveSql(DbTransaction transaction, bool sqlite)
 
     private DbConnection Connection => transaction.Connection!;
 
-    /// <summary>The tickets, locked for this transaction (row locks in id order on PostgreSQL; SQLite's write lock is the transaction's).</summary>
-    public async Task<Dictionary<long, Ticket>> LockTicketsAsync(long[] ids, CancellationToken ct)
+    /// <summary>
+    /// Everything a live batch appends after, for these tickets: the tickets themselves, locked for this transaction (row
+    /// locks in id order on PostgreSQL; SQLite's write lock is the transaction's); messages already stored under one of
+    /// these client ids (retried sends); each ticket's head (<see cref="LiveHead"/>); and the history the SLA clocks are
+    /// computed from. Four statements, sent as one <see cref="NpgsqlBatch"/> on PostgreSQL (one round trip, the lock
+    /// first), one after the other on SQLite (in process, no round trips to save).
+    /// </summary>
+    public async Task<LiveReads> ReadAsync(long[] ids, string[] clientIds, CancellationToken ct)
     {
-        var text = sqlite
-            ? $"SELECT {TicketColumns} FROM tickets WHERE \"Id\" IN (SELECT value FROM json_each($1))"
-            : $"SELECT {TicketColumns} FROM tickets WHERE \"Id\" = ANY($1) ORDER BY \"Id\" FOR UPDATE";
-        var tickets = new Dictionary<long, Ticket>(ids.Length);
-        await using var command = Command(text, IdList(ids));
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        var reads = new LiveReads(ids);
+        var statements = new List<(string Text, object?[] Args, Func<DbDataReader, CancellationToken, Task> Consume)>
+        {
+            (LockText, [IdList(ids)], (r, c) => ReadTicketsAsync(r, reads.Tickets, c)),
+            (HeadsText, [IdList(ids)], (r, c) => ReadHeadsAsync(r, reads.Heads, c)),
+            (EventsText, [IdList(ids)], (r, c) => ReadEventsAsync(r, reads.History, c)),
+        };
+        if (clientIds.Length > 0)
+        {
+            statements.Add((ClientIdText, [IdList(ids), sqlite ? JsonSerializer.Serialize(clientIds) : clientIds], (r, c) => ReadKnownAsync(r, reads.Known, c)));
+        }
+
+        if (sqlite)
+        {
+            foreach (var (text, args, consume) in statements)
+            {
+                await using var command = Command(text, args);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                await consume(reader, ct);
+            }
+
+            return reads;
+        }
+
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)Connection, (NpgsqlTransaction)transaction);
+        foreach (var (text, args, _) in statements)
+        {
+            Add(batch, text, args);
+        }
+
+        await using var results = await batch.ExecuteReaderAsync(ct);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            if (i > 0 && !await results.NextResultAsync(ct))
+            {
+                throw new InvalidOperationException("The live read batch returned fewer result sets than statements.");
+            }
+
+            await statements[i].Consume(results, ct);
+        }
+
+        return reads;
+    }
+
+    private string LockText => sqlite
+        ? $"SELECT {TicketColumns} FROM tickets WHERE \"Id\" IN (SELECT value FROM json_each($1))"
+        : $"SELECT {TicketColumns} FROM tickets WHERE \"Id\" = ANY($1) ORDER BY \"Id\" FOR UPDATE";
+
+    private string ClientIdText => sqlite
+        ? $"SELECT {MessageColumns} FROM ticket_messages WHERE \"TicketId\" IN (SELECT value FROM json_each($1)) AND \"ClientMessageId\" IN (SELECT value FROM json_each($2))"
+        : $"SELECT {MessageColumns} FROM ticket_messages WHERE \"TicketId\" = ANY($1) AND \"ClientMessageId\" = ANY($2)";
+
+    /// <summary>
+    /// Per ticket: the last sequence number, the last public one, and the customer's latest message (index lookups only).
+    /// The customer's latest message is a rowid lookup on SQLite, a LATERAL index scan on PostgreSQL (whose planner cannot
+    /// use an index for a join condition that is itself a correlated subquery).
+    /// </summary>
+    private string HeadsText
+    {
+        get
+        {
+            const string LatestCustomer = "SELECT x.\"Id\" FROM ticket_messages AS x WHERE x.\"TicketId\" = j.value AND x.\"AuthorType\" = 'customer' ORDER BY x.\"Seq\" DESC LIMIT 1";
+            var join = sqlite
+                ? $"json_each($1) AS j LEFT JOIN ticket_messages AS m ON m.\"Id\" = ({LatestCustomer})"
+                : $"unnest($1::bigint[]) AS j(value) LEFT JOIN LATERAL ({LatestCustomer.Replace("SELECT x.\"Id\"", "SELECT x.*", StringComparison.Ordinal)}) AS m ON true";
+            return $"""
+                SELECT j.value,
+                    (SELECT MAX(x."Seq") FROM ticket_messages AS x WHERE x."TicketId" = j.value),
+                    (SELECT x."Seq" FROM ticket_messages AS x WHERE x."TicketId" = j.value AND x."Visibility" = 'public' ORDER BY x."Seq" DESC LIMIT 1),
+                    {string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c))}
+                FROM {join}
+                """;
+        }
+    }
+
+    /// <summary>The history the SLA clocks are computed from (notes left out).</summary>
+    private string EventsText => sqlite
+        ? "SELECT \"Id\", \"TicketId\", \"At\", \"Kind\", \"ActorType\", \"FromValue\", \"ToValue\" FROM ticket_events WHERE \"TicketId\" IN (SELECT value FROM json_each($1))"
+        : "SELECT \"Id\", \"TicketId\", \"At\", \"Kind\", \"ActorType\", \"FromValue\", \"ToValue\" FROM ticket_events WHERE \"TicketId\" = ANY($1)";
+
+    private async Task ReadTicketsAsync(DbDataReader reader, Dictionary<long, Ticket> tickets, CancellationToken ct)
+    {
         while (await reader.ReadAsync(ct))
         {
             var ticket = new Ticket
@@ -60,52 +154,19 @@ internal sealed class LiveSql(DbTransaction transaction, bool sqlite)
             };
             tickets[ticket.Id] = ticket;
         }
-
-        return tickets;
     }
 
-    /// <summary>Messages of these tickets already stored under one of these client ids (retried sends).</summary>
-    public async Task<Dictionary<(long, string), TicketMessage>> MessagesByClientIdAsync(long[] ids, string[] clientIds, CancellationToken ct)
+    private async Task ReadKnownAsync(DbDataReader reader, Dictionary<(long, string), TicketMessage> known, CancellationToken ct)
     {
-        var known = new Dictionary<(long, string), TicketMessage>();
-        if (clientIds.Length == 0)
-        {
-            return known;
-        }
-
-        var text = sqlite
-            ? $"SELECT {MessageColumns} FROM ticket_messages WHERE \"TicketId\" IN (SELECT value FROM json_each($1)) AND \"ClientMessageId\" IN (SELECT value FROM json_each($2))"
-            : $"SELECT {MessageColumns} FROM ticket_messages WHERE \"TicketId\" = ANY($1) AND \"ClientMessageId\" = ANY($2)";
-        await using var command = Command(text, IdList(ids), sqlite ? JsonSerializer.Serialize(clientIds) : clientIds);
-        await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var message = ReadMessage(reader, 0);
             known[(message.TicketId, message.ClientMessageId!)] = message;
         }
-
-        return known;
     }
 
-    /// <summary>Per ticket: the last sequence number, the last public one, and the customer's latest message (index lookups only).</summary>
-    public async Task<Dictionary<long, LiveHead>> HeadsAsync(long[] ids, CancellationToken ct)
+    private async Task ReadHeadsAsync(DbDataReader reader, Dictionary<long, LiveHead> heads, CancellationToken ct)
     {
-        // The customer's latest message: a rowid lookup on SQLite, a LATERAL index scan on PostgreSQL (whose planner
-        // cannot use an index for a join condition that is itself a correlated subquery).
-        const string LatestCustomer = "SELECT x.\"Id\" FROM ticket_messages AS x WHERE x.\"TicketId\" = j.value AND x.\"AuthorType\" = 'customer' ORDER BY x.\"Seq\" DESC LIMIT 1";
-        var join = sqlite
-            ? $"json_each($1) AS j LEFT JOIN ticket_messages AS m ON m.\"Id\" = ({LatestCustomer})"
-            : $"unnest($1::bigint[]) AS j(value) LEFT JOIN LATERAL ({LatestCustomer.Replace("SELECT x.\"Id\"", "SELECT x.*", StringComparison.Ordinal)}) AS m ON true";
-        var text = $"""
-            SELECT j.value,
-                (SELECT MAX(x."Seq") FROM ticket_messages AS x WHERE x."TicketId" = j.value),
-                (SELECT x."Seq" FROM ticket_messages AS x WHERE x."TicketId" = j.value AND x."Visibility" = 'public' ORDER BY x."Seq" DESC LIMIT 1),
-                {string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c))}
-            FROM {join}
-            """;
-        var heads = ids.ToDictionary(id => id, _ => new LiveHead());
-        await using var command = Command(text, IdList(ids));
-        await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var head = heads[reader.GetInt64(0)];
@@ -113,19 +174,10 @@ internal sealed class LiveSql(DbTransaction transaction, bool sqlite)
             head.LastPublicSeq = reader.IsDBNull(2) ? 0 : reader.GetInt32(2);
             head.PreviousCustomer = reader.IsDBNull(3) ? null : ReadMessage(reader, 3);
         }
-
-        return heads;
     }
 
-    /// <summary>The history the SLA clocks are computed from (notes left out).</summary>
-    public async Task<List<TicketEvent>> EventsAsync(long[] ids, CancellationToken ct)
+    private async Task ReadEventsAsync(DbDataReader reader, List<TicketEvent> events, CancellationToken ct)
     {
-        var text = sqlite
-            ? "SELECT \"Id\", \"TicketId\", \"At\", \"Kind\", \"ActorType\", \"FromValue\", \"ToValue\" FROM ticket_events WHERE \"TicketId\" IN (SELECT value FROM json_each($1))"
-            : "SELECT \"Id\", \"TicketId\", \"At\", \"Kind\", \"ActorType\", \"FromValue\", \"ToValue\" FROM ticket_events WHERE \"TicketId\" = ANY($1)";
-        var events = new List<TicketEvent>();
-        await using var command = Command(text, IdList(ids));
-        await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             events.Add(new TicketEvent
@@ -139,8 +191,6 @@ internal sealed class LiveSql(DbTransaction transaction, bool sqlite)
                 ToValue = reader.IsDBNull(6) ? null : reader.GetString(6),
             });
         }
-
-        return events;
     }
 
     /// <summary>
