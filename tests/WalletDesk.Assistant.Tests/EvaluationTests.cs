@@ -35,6 +35,33 @@ public class EvaluationTests
     }
 
     [Fact]
+    public void ModelComparison_CountsTheRowsEachModelAloneGetsRight_ByOpenSetCorrectness()
+    {
+        LabeledExample[] rows = [new("a1", "a"), new("a2", "a"), new("b1", "b"), new("x", "out_of_scope"), new("y", "out_of_scope")];
+        // a1: both right. a2: only the candidate (the current one declines it). b1: only the current one.
+        // x: only the candidate declines it. y: both answer it (both wrong).
+        IntentPrediction[] candidate = [Accepted("a"), Accepted("a"), Declined("b"), Declined("a"), Accepted("a")];
+        IntentPrediction[] current = [Accepted("a"), Declined("a"), Accepted("b"), Accepted("b"), Accepted("b")];
+
+        var comparison = ModelComparison.Compare(rows, candidate, current);
+
+        comparison.ShouldBe(new ModelComparison(5, CandidateBetter: 2, CandidateWorse: 1));
+        Should.Throw<ArgumentException>(() => ModelComparison.Compare(rows, candidate.Take(4).ToArray(), current));
+    }
+
+    [Theory]
+    [InlineData(0, 0, true)] // identical predictions
+    [InlineData(30, 38, true)] // 8 rows net worse out of 68 disagreements: chance (limit 1.645 * sqrt(68) = 13.6)
+    [InlineData(30, 44, true)] // 14 net worse out of 74: limit 14.15, still within chance
+    [InlineData(30, 46, false)] // 16 net worse out of 76: limit 14.34, significantly worse
+    [InlineData(5, 40, false)] // clearly worse
+    [InlineData(40, 5, true)] // clearly better
+    public void ModelComparison_RefusesOnlyASignificantlyWorseCandidate(int better, int worse, bool notWorse)
+    {
+        new ModelComparison(1000, better, worse).IsNotWorse().ShouldBe(notWorse);
+    }
+
+    [Fact]
     public void StratifiedFolds_SpreadEachLabelEvenly()
     {
         var labels = Enumerable.Range(0, 100).Select(i => i % 3 == 0 ? 0 : 1).ToArray();

@@ -99,13 +99,13 @@ public class WalletEvaluationSetTests(WalletEvaluationFixture fixture, ITestOutp
     {
         output.WriteLine(fixture.Describe());
 
-        // Measured 93.65 % (236 / 252 in-scope rows) when the floor was set (training data of 852 rows).
-        fixture.Report.Accuracy.ShouldBeGreaterThanOrEqualTo(0.90, fixture.Describe());
+        // Measured 96.43 % (243 / 252 in-scope rows) with the 1,219 training rows; 93.65 % with the earlier 852.
+        fixture.Report.Accuracy.ShouldBeGreaterThanOrEqualTo(0.93, fixture.Describe());
     }
 
     [Theory]
-    [InlineData("suspicious_activity", 0.90)] // measured 12 / 12 when set; one miss still passes
-    [InlineData("phishing_report", 0.85)] // measured 11 / 12 when set
+    [InlineData("suspicious_activity", 0.90)] // measured 12 / 12 (both training sets); one miss still passes
+    [InlineData("phishing_report", 0.85)] // measured 11 / 12 (both training sets)
     public void Evaluate_SecurityIntentRecall_AboveFloor(string label, double floor)
     {
         var metrics = fixture.Report.PerLabel.Single(m => m.Label == label);
@@ -118,8 +118,9 @@ public class WalletEvaluationSetTests(WalletEvaluationFixture fixture, ITestOutp
     {
         var declineRate = (double)fixture.Report.OutOfScopeDeclined / fixture.Report.OutOfScopeRows;
 
-        // Measured 30 / 42 (71.4 %) when set; the misses are mostly near-misses (other wallets, tax, mortgages).
-        declineRate.ShouldBeGreaterThanOrEqualTo(0.65, fixture.Describe());
+        // Measured 32 / 42 (76.2 %) with the 1,219 training rows, 30 / 42 with the earlier 852; the misses are mostly
+        // near-misses (other wallets, tax, mortgages).
+        declineRate.ShouldBeGreaterThanOrEqualTo(0.70, fixture.Describe());
     }
 
     private static bool IsHan(char c) => c is >= '\u4e00' and <= '\u9fff';

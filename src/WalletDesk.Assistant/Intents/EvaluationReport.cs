@@ -42,6 +42,13 @@ public sealed record EvaluationReport
     /// <summary>The most frequent (expected, predicted) confusions, most frequent first.</summary>
     public required IReadOnlyList<Confusion> TopConfusions { get; init; }
 
+    /// <summary>
+    /// What a customer experiences for one row: an in-scope row is right only if it was answered with its intent, an
+    /// out-of-scope row only if it was declined.
+    /// </summary>
+    public static bool IsOpenSetCorrect(string expected, IntentPrediction prediction, string outOfScopeLabel = "out_of_scope") =>
+        expected == outOfScopeLabel ? prediction.IsOutOfScope : !prediction.IsOutOfScope && prediction.Intent == expected;
+
     /// <summary>Computes the report from expected labels and predictions.</summary>
     public static EvaluationReport From(
         IReadOnlyList<LabeledExample> rows,
@@ -63,15 +70,11 @@ public sealed record EvaluationReport
         {
             var expected = rows[i].Label;
             var prediction = predictions[i];
+            openCorrect += IsOpenSetCorrect(expected, prediction, outOfScopeLabel) ? 1 : 0;
             if (expected == outOfScopeLabel)
             {
                 oos++;
-                if (prediction.IsOutOfScope)
-                {
-                    oosDeclined++;
-                    openCorrect++;
-                }
-
+                oosDeclined += prediction.IsOutOfScope ? 1 : 0;
                 continue;
             }
 
@@ -99,7 +102,6 @@ public sealed record EvaluationReport
                 if (prediction.Intent == expected)
                 {
                     acceptedCorrect++;
-                    openCorrect++;
                 }
             }
         }

@@ -45,7 +45,7 @@ public static class IntentEvaluator
             progress?.Report($"fold {fold + 1}/{folds}: accuracy {foldReport.Accuracy:P2}, trained in {stopwatch.Elapsed.TotalSeconds:F1} s");
         }
 
-        return new CrossValidationReport(EvaluationReport.From(rows, predictions, outOfScopeLabel), foldAccuracy, trainingTime);
+        return new CrossValidationReport(EvaluationReport.From(rows, predictions, outOfScopeLabel), foldAccuracy, trainingTime, predictions);
     }
 }
 
@@ -53,7 +53,8 @@ public static class IntentEvaluator
 /// <param name="Pooled">Metrics over the pooled out-of-fold predictions of all rows.</param>
 /// <param name="FoldAccuracy">Closed-set accuracy of each fold.</param>
 /// <param name="TotalTrainingTime">Time spent training the k models.</param>
-public sealed record CrossValidationReport(EvaluationReport Pooled, IReadOnlyList<double> FoldAccuracy, TimeSpan TotalTrainingTime)
+/// <param name="Predictions">Each row's out-of-fold prediction, in row order (for paired comparisons of two models on the same folds).</param>
+public sealed record CrossValidationReport(EvaluationReport Pooled, IReadOnlyList<double> FoldAccuracy, TimeSpan TotalTrainingTime, IReadOnlyList<IntentPrediction> Predictions)
 {
     /// <summary>Standard deviation of the fold accuracies.</summary>
     public double FoldAccuracyStdDev

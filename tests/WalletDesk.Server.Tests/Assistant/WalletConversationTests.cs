@@ -40,6 +40,24 @@ public sealed class WalletConversationTests(AssistantFixture fixture) : IClassFi
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AReferenceAlone_IsLookedUpAndExplained_InTheWidgetsLanguage(string provider)
+    {
+        var app = await fixture.For(provider);
+        var me = await app.CreateCustomerWithWalletAsync(balance: 3_000_000);
+        var friend = await app.CreateCustomerWithWalletAsync();
+        var transfer = await app.PendingTransferAsync(me, friend, 700_000);
+
+        // Nothing but the reference, pasted into the Chinese widget: a transaction question, answered in Chinese
+        // (a reference is not English, even when all its characters happen to be letters).
+        var zh = app.Chat(me, "zh");
+        var outcome = await zh.SayAsync(" " + transfer.Reference.ToLowerInvariant() + " ");
+        outcome.Handoff.ShouldBeNull(zh.LastText);
+        zh.LastText.ShouldContain("7000.00 CNY");
+        zh.LastText.ShouldContain("安全审核");
+        (await app.TurnsAsync(zh)).ShouldHaveSingleItem().Action.ShouldContain($"reference {transfer.Reference}: pending");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task TransferNotArrived_SeveralCandidates_AsksWhichOne_ThenExplainsTheChosenOne(string provider)
     {
         var app = await fixture.For(provider);

@@ -21,7 +21,8 @@ public sealed class AssistantConflictException(string message) : Exception(messa
 /// <summary>
 /// The model lifecycle: the shipped model is trained at first start (in the background) and saved as a versioned
 /// file; later starts load the active version's file. Retraining compares the new training set with the active one
-/// on the same folds and deploys only when it is not worse; every deployed version stays on disk for rollback.
+/// on the same folds and deploys only when it is not significantly worse (a paired sign test, ModelComparison); every
+/// deployed version stays on disk for rollback.
 /// The active version is recorded in the database, so every process (and the CLI) agrees on it.
 /// </summary>
 public sealed class AssistantModels(
@@ -139,19 +140,21 @@ public sealed class AssistantModels(
             bool InBaseline(LabeledExample r) => !addedIds.TryGetValue(r, out var id) || id <= baselineMax;
 
             var folds = options.Value.RetrainFolds;
-            var (candidate, baseline) = await Task.Run(() =>
+            var (candidate, baseline, comparison) = await Task.Run(() =>
             {
                 var c = IntentEvaluator.CrossValidate(rows, folds, Seed, train => IntentTrainer.Train(train, TrainerOptions(null)));
                 var b = IntentEvaluator.CrossValidate(rows, folds, Seed, train => IntentTrainer.Train(train.Where(InBaseline).ToArray(), TrainerOptions(null)));
-                return (c.Pooled, b.Pooled);
+                return (c.Pooled, b.Pooled, ModelComparison.Compare(rows, c.Predictions, b.Predictions));
             }, ct);
 
-            var deploy = candidate.OpenSetAccuracy >= baseline.OpenSetAccuracy;
+            // "Not worse" is a paired test on the rows where the two disagree, not a bare comparison of two figures:
+            // retraining moves a few rows each way by chance, and those must not block a good update (ModelComparison).
+            var deploy = comparison.IsNotWorse();
             var hash = Hash(rows);
             var now = time.GetUtcNow();
             var version = "wallet-" + now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + hash[..8];
             var decision = string.Create(CultureInfo.InvariantCulture,
-                $"{added} new examples; open-set accuracy on {folds} shared folds {candidate.OpenSetAccuracy:P2} vs {baseline.OpenSetAccuracy:P2} for the active training set: {(deploy ? "not worse, deployed" : "worse, kept the active version")}.");
+                $"{added} new examples; open-set accuracy on {folds} shared folds {candidate.OpenSetAccuracy:P2} vs {baseline.OpenSetAccuracy:P2} for the active training set; the new set answers {comparison.CandidateBetter} rows better and {comparison.CandidateWorse} worse: {(deploy ? "not significantly worse, deployed" : "significantly worse, kept the active version")}.");
             var row = new AssistantModelVersion
             {
                 Id = version,

@@ -150,7 +150,9 @@ public sealed partial class ChatAssistant(
     {
         var model = await models.GetAsync(ct);
         turn.ModelVersion = model.Version;
-        turn.Prediction = model.Model.Predict(turn.Text);
+        // A wallet reference's characters say nothing about the intent (no training row holds one), but its random
+        // letters add character n-grams that could tip the classifier; it is looked up by the flows, not classified.
+        turn.Prediction = model.Model.Predict(WalletReferencePattern().Replace(turn.Text, " "));
         turn.Sentiment = CustomerSignals.Analyze(turn.Text);
         turn.State.Sentiment = turn.Sentiment.Label;
         foreach (var cue in turn.Sentiment.Cues)
@@ -259,7 +261,15 @@ public sealed partial class ChatAssistant(
             return;
         }
 
-        // 6. Not understood.
+        // 6. A reference and nothing else understood: the customer wants that transaction's status.
+        if (intent is null && WalletReferencePattern().IsMatch(turn.Text))
+        {
+            turn.Did("reference without a question: transaction status");
+            await RunIntentAsync(turn, "transaction_status", ct);
+            return;
+        }
+
+        // 7. Not understood.
         if (intent is null)
         {
             state.LowConfidence++;
@@ -1161,7 +1171,8 @@ public sealed partial class ChatAssistant(
 
     private static string Lang(string? language) => language?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true ? "zh" : "en";
 
-    private static bool LongEnglish(string text) => text.Count(char.IsAsciiLetter) >= 12;
+    /// <summary>Enough English words to answer in English in a Chinese widget; a pasted reference is not English.</summary>
+    private static bool LongEnglish(string text) => WalletReferencePattern().Replace(text, " ").Count(char.IsAsciiLetter) >= 12;
 
     private static string Cap(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 
