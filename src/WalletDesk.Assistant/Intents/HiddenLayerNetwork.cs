@@ -91,24 +91,12 @@ internal sealed class HiddenLayerNetwork
             h[u] = Math.Max(0, h[u]);
         }
 
-        var max = double.NegativeInfinity;
         for (var k = 0; k < Classes; k++)
         {
             probabilities[k] = B2[k] + Dot(W2.AsSpan(k * Hidden, Hidden), h);
-            max = Math.Max(max, probabilities[k]);
         }
 
-        double sum = 0;
-        for (var k = 0; k < Classes; k++)
-        {
-            probabilities[k] = Math.Exp(probabilities[k] - max);
-            sum += probabilities[k];
-        }
-
-        for (var k = 0; k < Classes; k++)
-        {
-            probabilities[k] /= sum;
-        }
+        Calibration.Softmax(probabilities, 1.0, probabilities);
     }
 
     private void Forward(SparseVector v, Span<float> h)
@@ -126,8 +114,8 @@ internal sealed class HiddenLayerNetwork
         var h = new float[Hidden];
         var gradHidden = new float[Hidden];
         var logits = new float[Classes];
-        var keep = settings.Dropout;
-        var inverseKeep = (float)(1 / (1 - keep));
+        var drop = settings.Dropout;
+        var inverseKeep = (float)(1 / (1 - drop));
         long steps = (long)settings.Epochs * x.Count, t = 0;
         for (var epoch = 0; epoch < settings.Epochs; epoch++)
         {
@@ -140,7 +128,7 @@ internal sealed class HiddenLayerNetwork
                 for (var u = 0; u < Hidden; u++)
                 {
                     // ReLU, then inverted dropout: kept units are scaled up so prediction needs no rescaling.
-                    h[u] = h[u] > 0 && random.NextDouble() >= keep ? h[u] * inverseKeep : 0;
+                    h[u] = h[u] > 0 && random.NextDouble() >= drop ? h[u] * inverseKeep : 0;
                 }
 
                 var max = float.NegativeInfinity;

@@ -78,10 +78,13 @@ public sealed partial class ChatAssistant(
         // Intake redacted the text already; redacting again costs microseconds and guards every sink below.
         var redaction = Redactor.Redact(input.Text ?? "");
         var text = redaction.Text.Trim();
+        // A wallet reference's characters say nothing about the intent or the language (no training row holds one, and its
+        // random letters would add character n-grams that could tip the classifier): it is looked up by the flows only.
+        var wording = WalletReferencePattern().Replace(text, " ");
         // Reply in the language of the message; short or neutral messages ("ok", a reference) keep the widget's language.
-        var zh = CustomerSignals.LooksChinese(text) || (Lang(input.Language) == "zh" && !LongEnglish(text));
+        var zh = CustomerSignals.LooksChinese(text) || (Lang(input.Language) == "zh" && !LongEnglish(wording));
         var state = DialogueState.Parse(conversation.State);
-        var turn = new Turn(input, text, zh, state);
+        var turn = new Turn(input, text, wording, zh, state);
 
         if (conversation.HandedOff)
         {
@@ -150,9 +153,7 @@ public sealed partial class ChatAssistant(
     {
         var model = await models.GetAsync(ct);
         turn.ModelVersion = model.Version;
-        // A wallet reference's characters say nothing about the intent (no training row holds one), but its random
-        // letters add character n-grams that could tip the classifier; it is looked up by the flows, not classified.
-        turn.Prediction = model.Model.Predict(WalletReferencePattern().Replace(turn.Text, " "));
+        turn.Prediction = model.Model.Predict(turn.Wording);
         turn.Sentiment = CustomerSignals.Analyze(turn.Text);
         turn.State.Sentiment = turn.Sentiment.Label;
         foreach (var cue in turn.Sentiment.Cues)
@@ -1171,8 +1172,8 @@ public sealed partial class ChatAssistant(
 
     private static string Lang(string? language) => language?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true ? "zh" : "en";
 
-    /// <summary>Enough English words to answer in English in a Chinese widget; a pasted reference is not English.</summary>
-    private static bool LongEnglish(string text) => WalletReferencePattern().Replace(text, " ").Count(char.IsAsciiLetter) >= 12;
+    /// <summary>Enough English to answer in English in a Chinese widget (callers pass the text without references).</summary>
+    private static bool LongEnglish(string wording) => wording.Count(char.IsAsciiLetter) >= 12;
 
     private static string Cap(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 

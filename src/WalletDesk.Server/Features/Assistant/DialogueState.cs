@@ -69,10 +69,14 @@ public static class HandoffReasons
 }
 
 /// <summary>Everything about the message being answered.</summary>
-internal sealed class Turn(AssistantInput input, string text, bool zh, DialogueState state)
+internal sealed class Turn(AssistantInput input, string text, string wording, bool zh, DialogueState state)
 {
     public AssistantInput Input { get; } = input;
     public string Text { get; } = text;
+
+    /// <summary>The text without wallet references: what is classified (a reference is looked up, not understood).</summary>
+    public string Wording { get; } = wording;
+
     public bool Zh { get; } = zh;
     public string Lang => Zh ? "zh" : "en";
     public DialogueState State { get; } = state;

@@ -102,27 +102,29 @@ internal sealed class LiveSql(DbTransaction transaction, bool sqlite)
         ? $"SELECT {MessageColumns} FROM ticket_messages WHERE \"TicketId\" IN (SELECT value FROM json_each($1)) AND \"ClientMessageId\" IN (SELECT value FROM json_each($2))"
         : $"SELECT {MessageColumns} FROM ticket_messages WHERE \"TicketId\" = ANY($1) AND \"ClientMessageId\" = ANY($2)";
 
+    private string HeadsText => sqlite ? HeadsSqlite : HeadsPostgres;
+
+    private static readonly string HeadsSqlite = Heads(sqlite: true);
+    private static readonly string HeadsPostgres = Heads(sqlite: false);
+
     /// <summary>
     /// Per ticket: the last sequence number, the last public one, and the customer's latest message (index lookups only).
     /// The customer's latest message is a rowid lookup on SQLite, a LATERAL index scan on PostgreSQL (whose planner cannot
-    /// use an index for a join condition that is itself a correlated subquery).
+    /// use an index for a join condition that is itself a correlated subquery). Built once per provider.
     /// </summary>
-    private string HeadsText
+    private static string Heads(bool sqlite)
     {
-        get
-        {
-            const string LatestCustomer = "SELECT x.\"Id\" FROM ticket_messages AS x WHERE x.\"TicketId\" = j.value AND x.\"AuthorType\" = 'customer' ORDER BY x.\"Seq\" DESC LIMIT 1";
-            var join = sqlite
-                ? $"json_each($1) AS j LEFT JOIN ticket_messages AS m ON m.\"Id\" = ({LatestCustomer})"
-                : $"unnest($1::bigint[]) AS j(value) LEFT JOIN LATERAL ({LatestCustomer.Replace("SELECT x.\"Id\"", "SELECT x.*", StringComparison.Ordinal)}) AS m ON true";
-            return $"""
-                SELECT j.value,
-                    (SELECT MAX(x."Seq") FROM ticket_messages AS x WHERE x."TicketId" = j.value),
-                    (SELECT x."Seq" FROM ticket_messages AS x WHERE x."TicketId" = j.value AND x."Visibility" = 'public' ORDER BY x."Seq" DESC LIMIT 1),
-                    {string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c))}
-                FROM {join}
-                """;
-        }
+        const string LatestCustomer = "SELECT x.\"Id\" FROM ticket_messages AS x WHERE x.\"TicketId\" = j.value AND x.\"AuthorType\" = 'customer' ORDER BY x.\"Seq\" DESC LIMIT 1";
+        var join = sqlite
+            ? $"json_each($1) AS j LEFT JOIN ticket_messages AS m ON m.\"Id\" = ({LatestCustomer})"
+            : $"unnest($1::bigint[]) AS j(value) LEFT JOIN LATERAL ({LatestCustomer.Replace("SELECT x.\"Id\"", "SELECT x.*", StringComparison.Ordinal)}) AS m ON true";
+        return $"""
+            SELECT j.value,
+                (SELECT MAX(x."Seq") FROM ticket_messages AS x WHERE x."TicketId" = j.value),
+                (SELECT x."Seq" FROM ticket_messages AS x WHERE x."TicketId" = j.value AND x."Visibility" = 'public' ORDER BY x."Seq" DESC LIMIT 1),
+                {string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c))}
+            FROM {join}
+            """;
     }
 
     /// <summary>The history the SLA clocks are computed from (notes left out).</summary>
