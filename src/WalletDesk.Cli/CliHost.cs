@@ -5,6 +5,7 @@ using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Insights;
 using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Features.Tickets;
@@ -37,6 +38,7 @@ internal static class CliHost
             .AddPhone()
             .AddKnowledge()
             .AddAssistant()
+            .AddInsights()
             .AddDemoData();
         return builder.Build();
     }

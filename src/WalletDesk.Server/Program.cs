@@ -7,6 +7,7 @@ using WalletDesk.Server.Features.Chat;
 using WalletDesk.Server.Features.Demo;
 using WalletDesk.Server.Features.Email;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Insights;
 using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Features.Portal;
@@ -30,6 +31,7 @@ builder.Services
     .AddEmail()
     .AddChat()
     .AddAssistant()
+    .AddInsights()
     .AddDemoData();
 
 var app = builder.Build();
@@ -45,6 +47,7 @@ app.MapPhone();
 app.MapKnowledge();
 app.MapChat();
 app.MapAssistant();
+app.MapInsights();
 
 return await app.RunWalletDeskAsync();
 

@@ -57,6 +57,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Features.Email.EmailMessage> EmailOutbox => Set<Features.Email.EmailMessage>();
     public DbSet<Features.Chat.ChatConversation> ChatConversations => Set<Features.Chat.ChatConversation>();
     public DbSet<Features.Chat.ChatAgent> ChatAgents => Set<Features.Chat.ChatAgent>();
+    public DbSet<Features.Insights.HourlyArrivals> InsightHourlyArrivals => Set<Features.Insights.HourlyArrivals>();
+    public DbSet<Features.Insights.InsightRollupState> InsightRollupStates => Set<Features.Insights.InsightRollupState>();
+    public DbSet<Features.Insights.InsightAlert> InsightAlerts => Set<Features.Insights.InsightAlert>();
 
     public abstract bool IsSqlite { get; }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Insights;
 using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Features.Wallet;
 using WalletDesk.Server.Features.Knowledge.ImportExport;
@@ -11,7 +12,7 @@ namespace WalletDesk.Server.Features.Demo;
 public sealed record DemoSignIn(string UserName, string Role, string Password);
 
 /// <summary>Seeds the demo operator and staff once; a second start finds the marker and does nothing.</summary>
-public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory, WalletDemoSeeder wallets, TicketDemoSeeder tickets, KnowledgeImporter knowledge)
+public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory, WalletDemoSeeder wallets, TicketDemoSeeder tickets, TicketDemoHistory history, ArrivalRollup rollup, KnowledgeImporter knowledge)
 {
     public const string SeedMarkerKey = "demo.seeded";
     public const string DemoPassword = "walletdesk-demo";
@@ -51,6 +52,8 @@ public sealed class DemoSeeder(AppDbContext db, StaffDirectoryService directory,
 
         await wallets.SeedAsync(ct: cancellationToken);
         await tickets.SeedAsync(ct: cancellationToken);
+        await history.SeedAsync(ct: cancellationToken);
+        await rollup.RebuildAsync(cancellationToken);
         await knowledge.ImportStarterContentAsync(cancellationToken);
 
         // The marker goes last so an interrupted seed is completed on the next start.

@@ -10,6 +10,7 @@ public static class TicketsModule
         services.AddScoped<MacroRenderer>();
         services.AddSingleton<TicketPresence>();
         services.AddScoped<TicketDemoSeeder>();
+        services.AddScoped<TicketDemoHistory>();
         services.AddSingleton<TicketSla>();
         services.AddSingleton<SlaMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<SlaMonitor>());

@@ -57,3 +57,34 @@
     window.Blazor.addEventListener("enhancedload", mountChat);
   }
 })();
+
+// The insights page: the viewer's own time zone when none was chosen, and the forecast chart (Chart.js from npm,
+// served from /lib; loaded only on this page).
+(() => {
+  const mountInsights = () => {
+    const filters = document.querySelector("[data-insights-filters]");
+    if (filters && !new URLSearchParams(location.search).has("tz")) {
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const input = filters.querySelector("[data-insights-tz]");
+      if (zone && input && input.value !== zone) {
+        const params = new URLSearchParams(location.search);
+        params.set("tz", zone);
+        location.replace(location.pathname + "?" + params.toString());
+        return;
+      }
+    }
+    const canvas = document.querySelector("[data-insights-chart]");
+    if (!canvas || canvas.dataset.mounted) { return; }
+    canvas.dataset.mounted = "true";
+    const start = () => import("/js/insights.js").then((insights) => insights.mount(canvas));
+    if (window.Chart) { start(); return; }
+    const script = document.createElement("script");
+    script.src = "/lib/chartjs/chart.umd.min.js";
+    script.onload = start;
+    document.head.appendChild(script);
+  };
+  mountInsights();
+  if (window.Blazor && window.Blazor.addEventListener) {
+    window.Blazor.addEventListener("enhancedload", mountInsights);
+  }
+})();
