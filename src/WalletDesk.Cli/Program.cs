@@ -18,6 +18,7 @@ bench.Add(WalletBench.Create());
 bench.Add(TicketBench.Create());
 bench.Add(KnowledgeBench.Create());
 bench.Add(ChatBench.Create());
+bench.Add(InsightsBench.Create());
 bench.Add(ChatEchoHost.Create());
 root.Add(bench);
 

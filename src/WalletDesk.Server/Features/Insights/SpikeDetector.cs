@@ -12,7 +12,7 @@ internal sealed record SpikeSettings(double Alpha = 1e-4, int MinimumCount = 6, 
 /// <summary>The detector's verdict on one hour of one series, with the figures behind it.</summary>
 /// <param name="IsSpike">Whether to alert.</param>
 /// <param name="Observed">Contacts in the hour.</param>
-/// <param name="Expected">What is normal for that hour of the week (median of the same hour in past weeks).</param>
+/// <param name="Expected">What is normal for that hour of the week (median of the same hour in past weeks); the test itself never assumes less than half a ticket.</param>
 /// <param name="Dispersion">Week-to-week variation beyond Poisson noise (1 = none).</param>
 /// <param name="TailProbability">Chance of at least <paramref name="Observed"/> if nothing changed.</param>
 /// <param name="Reason">Why it did or did not alert, as a code: <c>spike</c>, <c>not-enough-history</c>, <c>too-few</c>, <c>ratio</c>, <c>normal</c>.</param>
@@ -50,7 +50,7 @@ internal static class SpikeDetector
             : observed < expected * settings.MinimumRatio ? "ratio"
             : tail > settings.Alpha ? "normal"
             : "spike";
-        return new SpikeVerdict(reason == "spike", observed, expected, dispersion, tail, reason);
+        return new SpikeVerdict(reason == "spike", observed, median, dispersion, tail, reason);
     }
 
     internal static double Median(IEnumerable<double> values)
