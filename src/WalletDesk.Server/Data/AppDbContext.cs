@@ -58,6 +58,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Features.Chat.ChatConversation> ChatConversations => Set<Features.Chat.ChatConversation>();
     public DbSet<Features.Chat.ChatAgent> ChatAgents => Set<Features.Chat.ChatAgent>();
     public DbSet<Features.Insights.HourlyArrivals> InsightHourlyArrivals => Set<Features.Insights.HourlyArrivals>();
+    public DbSet<Features.Insights.HourlyChannelArrivals> InsightHourlyChannelArrivals => Set<Features.Insights.HourlyChannelArrivals>();
     public DbSet<Features.Insights.InsightRollupState> InsightRollupStates => Set<Features.Insights.InsightRollupState>();
     public DbSet<Features.Insights.InsightAlert> InsightAlerts => Set<Features.Insights.InsightAlert>();
 

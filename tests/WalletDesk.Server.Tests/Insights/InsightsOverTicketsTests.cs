@@ -85,6 +85,8 @@ public sealed class InsightsOverTicketsTests(ITestOutputHelper output)
             await app.WithDbAsync(db => db.InsightHourlyArrivals.Where(a => a.Channel == TicketChannels.Email).ExecuteDeleteAsync());
             var mismatches = await rollup.VerifyAsync(start, app.Clock.GetUtcNow(), default);
             mismatches.ShouldHaveSingleItem().ShouldContain("email: tickets 1, rollup 0");
+            await app.WithDbAsync(db => db.InsightHourlyChannelArrivals.Where(a => a.Channel == TicketChannels.Chat).ExecuteDeleteAsync());
+            (await rollup.VerifyAsync(start, app.Clock.GetUtcNow(), default)).ShouldContain(m => m.Contains("chat: tickets 3, channel rollup 0"));
         }
     }
 

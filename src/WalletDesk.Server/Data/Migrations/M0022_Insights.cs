@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace WalletDesk.Server.Data.Migrations;
 
-/// <summary>Insights (Features/Insights): the hourly arrivals rollup, rollup progress, spike alerts; tickets by creation time.</summary>
+/// <summary>Insights (Features/Insights): the hourly arrivals rollups (detailed and per channel), rollup progress, spike alerts; tickets by creation time.</summary>
 public abstract class M0022_Insights : Migration
 {
     public const string Id = "20261207002200_Insights";
@@ -24,6 +24,18 @@ public abstract class M0022_Insights : Migration
             },
             constraints: t => t.PrimaryKey("PK_insight_hourly_arrivals", x => x.Id));
         mb.CreateIndex("IX_insight_hourly_arrivals_HourStart_Channel_Category_Language", "insight_hourly_arrivals", ["HourStart", "Channel", "Category", "Language"], unique: true);
+
+        mb.CreateTable(
+            name: "insight_hourly_channel_arrivals",
+            columns: t => new
+            {
+                Id = t.Identity(mb),
+                HourStart = t.Timestamp(mb),
+                Channel = t.Column<string>(maxLength: 32, nullable: false),
+                Count = t.Column<int>(nullable: false),
+            },
+            constraints: t => t.PrimaryKey("PK_insight_hourly_channel_arrivals", x => x.Id));
+        mb.CreateIndex("IX_insight_hourly_channel_arrivals_HourStart_Channel", "insight_hourly_channel_arrivals", ["HourStart", "Channel"], unique: true);
 
         mb.CreateTable(
             name: "insight_rollup_state",
@@ -63,6 +75,7 @@ public abstract class M0022_Insights : Migration
         migrationBuilder.DropIndex("IX_tickets_CreatedAt", "tickets");
         migrationBuilder.DropTable("insight_alerts");
         migrationBuilder.DropTable("insight_rollup_state");
+        migrationBuilder.DropTable("insight_hourly_channel_arrivals");
         migrationBuilder.DropTable("insight_hourly_arrivals");
     }
 }

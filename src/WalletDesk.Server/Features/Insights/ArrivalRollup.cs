@@ -63,6 +63,7 @@ public sealed class ArrivalRollup(AppDbContext db, TicketArrivals arrivals, Time
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             await db.Set<HourlyArrivals>().ExecuteDeleteAsync(ct);
+            await db.Set<HourlyChannelArrivals>().ExecuteDeleteAsync(ct);
             for (var start = first; start < now; start += Chunk)
             {
                 var (r, t) = await ReplaceAsync(start, Min(start + Chunk, now), ct);
@@ -88,7 +89,7 @@ public sealed class ArrivalRollup(AppDbContext db, TicketArrivals arrivals, Time
         return new RollupRebuild((int)((now - first).Ticks / Hour.Ticks) + 1, rows, tickets, await VerifyAsync(first, now, ct));
     }
 
-    /// <summary>Compares the rollup with a plain COUNT over the tickets, week by week and channel by channel.</summary>
+    /// <summary>Compares both rollups with a plain COUNT over the tickets, week by week and channel by channel.</summary>
     public async Task<IReadOnlyList<string>> VerifyAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var mismatches = new List<string>();
@@ -101,11 +102,20 @@ public sealed class ArrivalRollup(AppDbContext db, TicketArrivals arrivals, Time
                 .Where(a => a.HourStart >= start && a.HourStart < endHour)
                 .GroupBy(a => a.Channel).Select(g => new { g.Key, Count = g.Sum(a => a.Count) })
                 .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-            foreach (var channel in direct.Keys.Union(rolled.Keys))
+            var perChannel = await db.Set<HourlyChannelArrivals>().AsNoTracking()
+                .Where(a => a.HourStart >= start && a.HourStart < endHour)
+                .GroupBy(a => a.Channel).Select(g => new { g.Key, Count = g.Sum(a => a.Count) })
+                .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            foreach (var channel in direct.Keys.Union(rolled.Keys).Union(perChannel.Keys))
             {
                 if (direct.GetValueOrDefault(channel) != rolled.GetValueOrDefault(channel))
                 {
                     mismatches.Add($"{start:yyyy-MM-dd} {channel}: tickets {direct.GetValueOrDefault(channel)}, rollup {rolled.GetValueOrDefault(channel)}");
+                }
+
+                if (direct.GetValueOrDefault(channel) != perChannel.GetValueOrDefault(channel))
+                {
+                    mismatches.Add($"{start:yyyy-MM-dd} {channel}: tickets {direct.GetValueOrDefault(channel)}, channel rollup {perChannel.GetValueOrDefault(channel)}");
                 }
             }
         }
@@ -123,10 +133,13 @@ public sealed class ArrivalRollup(AppDbContext db, TicketArrivals arrivals, Time
         var toHour = HourOf(to) == to ? to : HourOf(to) + Hour;
         var counts = await arrivals.CountByHourAsync(fromHour, toHour, ct);
         await db.Set<HourlyArrivals>().Where(a => a.HourStart >= fromHour && a.HourStart < toHour).ExecuteDeleteAsync(ct);
+        await db.Set<HourlyChannelArrivals>().Where(a => a.HourStart >= fromHour && a.HourStart < toHour).ExecuteDeleteAsync(ct);
         var rows = counts.Select(c => new HourlyArrivals { HourStart = c.HourStart, Channel = c.Channel, Category = c.Category, Language = c.Language, Count = c.Count }).ToList();
+        var channelRows = counts.GroupBy(c => (c.HourStart, c.Channel)).Select(g => new HourlyChannelArrivals { HourStart = g.Key.HourStart, Channel = g.Key.Channel, Count = g.Sum(c => c.Count) }).ToList();
         db.AddRange(rows);
+        db.AddRange(channelRows);
         await db.SaveChangesAsync(ct);
-        foreach (var row in rows)
+        foreach (var row in rows.Cast<object>().Concat(channelRows))
         {
             db.Entry(row).State = EntityState.Detached; // a rebuild writes a year of rows; the tracker need not hold them
         }

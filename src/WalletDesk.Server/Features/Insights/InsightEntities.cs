@@ -17,6 +17,19 @@ public sealed class HourlyArrivals
     public int Count { get; set; }
 }
 
+/// <summary>
+/// The same arrivals summed per hour and channel only: at most channels × hours rows whatever the volume, so heatmaps,
+/// forecasts and staffing over a year read a few thousand rows (the detailed rollup has a row per category and
+/// language too, nearly one per ticket at a small desk).
+/// </summary>
+public sealed class HourlyChannelArrivals
+{
+    public long Id { get; set; }
+    public DateTimeOffset HourStart { get; set; }
+    public required string Channel { get; set; }
+    public int Count { get; set; }
+}
+
 /// <summary>Where a rollup has got to: every hour before <see cref="CompleteBefore"/> is final.</summary>
 public sealed class InsightRollupState
 {
@@ -53,6 +66,16 @@ internal sealed class HourlyArrivalsConfiguration : IEntityTypeConfiguration<Hou
         builder.Property(a => a.Category).HasMaxLength(64);
         builder.Property(a => a.Language).HasMaxLength(16);
         builder.HasIndex(a => new { a.HourStart, a.Channel, a.Category, a.Language }).IsUnique();
+    }
+}
+
+internal sealed class HourlyChannelArrivalsConfiguration : IEntityTypeConfiguration<HourlyChannelArrivals>
+{
+    public void Configure(EntityTypeBuilder<HourlyChannelArrivals> builder)
+    {
+        builder.ToTable("insight_hourly_channel_arrivals");
+        builder.Property(a => a.Channel).HasMaxLength(32);
+        builder.HasIndex(a => new { a.HourStart, a.Channel }).IsUnique();
     }
 }
 
