@@ -45,6 +45,7 @@ app.MapPhone();
 app.MapKnowledge();
 app.MapChat();
 app.MapAssistant();
+app.MapEmail();
 
 return await app.RunWalletDeskAsync();
 
