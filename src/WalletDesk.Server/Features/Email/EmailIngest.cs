@@ -74,8 +74,10 @@ public sealed partial class EmailIngest(
         {
             return await StoreAsync(parsed, source, providerId, ct);
         }
-        catch (Exception ex) when (ex is TicketValidationException or AttachmentRejectedException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
+            // Kept whole for an admin. When the database itself is away, this throws too and the caller's door retries
+            // (the CLI exits with EX_TEMPFAIL, so the MTA keeps the message queued).
             return await QuarantineAsync(raw, source, providerId, $"Could not store: {ex.GetType().Name}: {ex.Message}", ct);
         }
     }

@@ -41,9 +41,8 @@ public sealed class UnreadableEmailException(string reason) : Exception(reason);
 /// </summary>
 public static class EmailParser
 {
-    static EmailParser() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
-    private static readonly Encoding Gb18030 = Encoding.GetEncoding("GB18030");
+    // MimeKit looks charsets up through Encoding.GetEncoding, which knows GBK, GB18030 and Big5 only with the code pages provider.
+    private static readonly Encoding Gb18030 = RegisterCodePages().GetEncoding("GB18030")!;
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     /// <summary>Headers a relay adds on the way; the same message delivered twice differs only in these.</summary>
@@ -55,6 +54,12 @@ public static class EmailParser
 
     private const int MaxAttachments = 30;
     private const int MaxTextChars = 400_000;
+
+    private static CodePagesEncodingProvider RegisterCodePages()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return (CodePagesEncodingProvider)CodePagesEncodingProvider.Instance;
+    }
 
     public static MimeMessage Load(byte[] raw)
     {
@@ -108,17 +113,24 @@ public static class EmailParser
         var recipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)
             .Concat(new[] { "Delivered-To", "X-Original-To", "Envelope-To" }.SelectMany(h => message.Headers.Where(x => x.Field.Equals(h, StringComparison.OrdinalIgnoreCase)).Select(x => x.Value.Trim().Trim('<', '>'))))
             .Where(a => !string.IsNullOrEmpty(a)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var subject = Normalise(message.Subject ?? "").Replace('\n', ' ');
+        var subject = Normalise(HeaderText(message, HeaderId.Subject) ?? message.Subject ?? "").Replace('\n', ' ');
         var language = ContainsChinese(subject + folded.Reply) ? "zh" : "en";
+        var fromName = from.Name;
+        if (fromName is not null && fromName.Length > 0 && HeaderText(message, HeaderId.From) is { } rawFrom && rawFrom.LastIndexOf('<') is > 0 and var lt)
+        {
+            fromName = rawFrom[..lt].Trim().Trim('"').Trim();
+        }
+
+        var name = fromName is null ? "" : new string(fromName.Where(c => !char.IsControl(c)).ToArray()).Trim();
         return new ParsedEmail(
             address,
-            string.IsNullOrWhiteSpace(from.Name) ? null : from.Name.Trim(),
+            name.Length == 0 ? null : name,
             subject,
             folded.Reply,
             full,
             folded.Folded,
             attachments,
-            string.IsNullOrEmpty(message.MessageId) ? null : message.MessageId,
+            string.IsNullOrEmpty(message.MessageId) || message.MessageId.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '<' or '>') ? null : message.MessageId,
             hints.Take(20).ToList(),
             recipients,
             loop,
@@ -183,12 +195,19 @@ public static class EmailParser
                 }
 
                 break;
+            case Multipart { Count: 0 } empty when !string.IsNullOrWhiteSpace(empty.Preamble) || !string.IsNullOrWhiteSpace(empty.Epilogue):
+                // A multipart whose boundary never appears (mangled in transit): its text is all in the preamble. Keep it.
+                body.Append(empty.Preamble).Append(empty.Epilogue);
+                break;
             case Multipart multipart:
                 foreach (var part in multipart)
                 {
                     Collect(part, body, attachments, reports, depth + 1);
                 }
 
+                break;
+            case TextRfc822Headers:
+                // The headers of the message a bounce returns: not the customer's words.
                 break;
             case MessagePart { Message: { } inner }:
                 AppendForwarded(inner, body, attachments, reports, depth);
@@ -279,19 +298,20 @@ public static class EmailParser
         using var stream = new MemoryStream();
         part.Content.DecodeTo(stream);
         var bytes = stream.ToArray();
-        var charset = part.ContentType.Charset?.Trim().Trim('"').ToLowerInvariant();
-        string text;
+        var text = Decode(bytes, part.ContentType.Charset?.Trim().Trim('"').ToLowerInvariant());
+        return text.Length > MaxTextChars ? text[..MaxTextChars] : text;
+    }
+
+    private static string Decode(byte[] bytes, string? charset)
+    {
         switch (charset)
         {
             case "gb2312" or "gbk" or "x-gbk" or "cp936" or "windows-936" or "euc-cn" or "csgb2312" or "gb_2312-80" or "gb18030" or "chinese":
-                text = Gb18030.GetString(bytes);
-                break;
+                return Gb18030.GetString(bytes);
             case "big5" or "big5-hkscs" or "x-big5" or "cp950" or "csbig5":
-                text = Encoding.GetEncoding("big5").GetString(bytes);
-                break;
+                return CodePagesEncodingProvider.Instance.GetEncoding(950)!.GetString(bytes);
             case null or "" or "us-ascii" or "ascii" or "utf-8" or "utf8" or "unknown-8bit" or "x-unknown":
-                text = Utf8OrGb18030(bytes);
-                break;
+                return Utf8OrGb18030(bytes);
             default:
                 Encoding? encoding = null;
                 try
@@ -302,11 +322,75 @@ public static class EmailParser
                 {
                 }
 
-                text = encoding is null ? Utf8OrGb18030(bytes) : encoding.GetString(bytes);
-                break;
+                return encoding is null ? Utf8OrGb18030(bytes) : encoding.GetString(bytes);
+        }
+    }
+
+    /// <summary>
+    /// An ASCII header with RFC 2047 encoded words decoded with the same charset rules as bodies (MimeKit's own lookup
+    /// misses Big5 on some platforms); null when the header is absent, not ASCII, or has no encoded words.
+    /// </summary>
+    private static string? HeaderText(MimeMessage message, HeaderId id)
+    {
+        var header = message.Headers.FirstOrDefault(h => h.Id == id);
+        if (header is null || header.RawValue.Any(b => b > 0x7e) || header.RawValue.Length > 4000)
+        {
+            return null;
         }
 
-        return text.Length > MaxTextChars ? text[..MaxTextChars] : text;
+        var raw = Encoding.ASCII.GetString(header.RawValue).Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal);
+        if (!raw.Contains("=?", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // Whitespace between two encoded words is not text (RFC 2047 section 6.2).
+        raw = System.Text.RegularExpressions.Regex.Replace(raw, @"\?=\s+=\?", "?==?", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        try
+        {
+            return System.Text.RegularExpressions.Regex.Replace(raw, @"=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=", m =>
+            {
+                var charset = m.Groups[1].Value.Split('*')[0];
+                var bytes = m.Groups[2].Value is "B" or "b" ? FromBase64(m.Groups[3].Value) : FromQ(m.Groups[3].Value);
+                return bytes is null ? m.Value : Decode(bytes, charset.ToLowerInvariant());
+            }, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)).Trim();
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[]? FromBase64(string text)
+    {
+        var padded = text.PadRight(text.Length + (4 - text.Length % 4) % 4, '=');
+        try
+        {
+            return Convert.FromBase64String(padded);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] FromQ(string text)
+    {
+        var bytes = new List<byte>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '=' && i + 2 < text.Length && Uri.IsHexDigit(text[i + 1]) && Uri.IsHexDigit(text[i + 2]))
+            {
+                bytes.Add(Convert.ToByte(text.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else
+            {
+                bytes.Add(text[i] == '_' ? (byte)' ' : (byte)text[i]);
+            }
+        }
+
+        return bytes.ToArray();
     }
 
     private static string Utf8OrGb18030(byte[] bytes)

@@ -13,7 +13,13 @@ public static class HtmlText
     private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "head", "title", "template", "noscript", "iframe", "object", "embed", "svg", "math" };
     private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
     {
-        "p", "div", "section", "article", "header", "footer", "table", "tr", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr", "dl", "dt", "dd", "address", "center", "form", "fieldset",
+        "div", "section", "article", "header", "footer", "tr", "li", "hr", "dt", "dd", "address", "center", "form", "fieldset",
+    };
+
+    /// <summary>Blocks set apart by a blank line.</summary>
+    private static readonly HashSet<string> Paragraphs = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "p", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
     };
 
     /// <summary>Text shorter than this many characters per input is enough; larger HTML is cut (a mail's text is never that long).</summary>
@@ -75,14 +81,20 @@ public static class HtmlText
 
                     if (name.Equals("br", StringComparison.OrdinalIgnoreCase))
                     {
-                        NewLine(output, quoteDepth);
+                        TrimSpaces(output);
+                        output.Append('\n');
                         break;
                     }
 
                     var quote = name.Equals("blockquote", StringComparison.OrdinalIgnoreCase);
-                    var block = quote || Blocks.Contains(name);
+                    var paragraph = Paragraphs.Contains(name);
+                    var block = paragraph || Blocks.Contains(name);
                     var inner = quote ? quoteDepth + 1 : quoteDepth;
-                    if (block)
+                    if (paragraph)
+                    {
+                        BlankLine(output);
+                    }
+                    else if (block)
                     {
                         NewLine(output, inner);
                     }
@@ -97,7 +109,11 @@ public static class HtmlText
                     }
 
                     Walk(element, output, inner, depth + 1);
-                    if (block)
+                    if (paragraph)
+                    {
+                        BlankLine(output);
+                    }
+                    else if (block)
                     {
                         NewLine(output, quoteDepth);
                     }
@@ -130,12 +146,31 @@ public static class HtmlText
         }
     }
 
-    private static void NewLine(StringBuilder output, int quoteDepth)
+    private static void TrimSpaces(StringBuilder output)
     {
         while (output.Length > 0 && output[^1] == ' ')
         {
             output.Length--;
         }
+    }
+
+    private static void BlankLine(StringBuilder output)
+    {
+        TrimSpaces(output);
+        if (output.Length == 0)
+        {
+            return;
+        }
+
+        while (!(output.Length >= 2 && output[^1] == '\n' && output[^2] == '\n'))
+        {
+            output.Append('\n');
+        }
+    }
+
+    private static void NewLine(StringBuilder output, int quoteDepth)
+    {
+        TrimSpaces(output);
 
         if (output.Length > 0 && output[^1] != '\n')
         {

@@ -172,6 +172,6 @@ public static partial class QuoteFolder
     [GeneratedRegex(@"^_{8,}$", RegexOptions.None, 1000)]
     private static partial Regex Underscores();
 
-    [GeneratedRegex(@"^(Sent from my .{1,40}|Sent from (Mail|Outlook|Yahoo Mail|my mobile).{0,40}|Get Outlook for (iOS|Android).{0,10}|(发自|發自)我的.{1,30}|从我的.{1,30}发送|來自我的.{1,30}|Sent via .{1,40})$", RegexOptions.IgnoreCase, 1000)]
+    [GeneratedRegex(@"^(Sent from my .{1,40}|Sent from (Mail|Outlook|Yahoo Mail|my mobile).{0,40}|Get Outlook for (iOS|Android).{0,10}|(发自|發自)我的.{1,30}|从我的.{1,30}发送|(来自|來自)我的.{1,30}|Sent via .{1,40})$", RegexOptions.IgnoreCase, 1000)]
     private static partial Regex SentFrom();
 }
