@@ -4,6 +4,7 @@ using WalletDesk.Server.Features.Assistant;
 using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
+using WalletDesk.Server.Features.Email;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Phone;
 using WalletDesk.Server.Features.Wallet;
@@ -36,6 +37,7 @@ internal static class CliHost
             .AddAttachments()
             .AddPhone()
             .AddKnowledge()
+            .AddEmail()
             .AddAssistant()
             .AddDemoData();
         return builder.Build();

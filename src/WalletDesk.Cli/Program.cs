@@ -10,6 +10,7 @@ root.Add(StaffCommands.Create());
 root.Add(CustomerTokenCommands.Create());
 root.Add(AssistantCommands.Create());
 root.Add(KnowledgeCommands.Create());
+root.Add(EmailCommands.Create());
 
 var bench = new Command("bench", "Benchmarks; each prints its figures next to a baseline measured in the same run.");
 bench.Add(AssistantBench.CreateBench());

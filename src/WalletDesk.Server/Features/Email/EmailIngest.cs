@@ -351,6 +351,15 @@ public sealed partial class EmailIngest(
         return new IngestResult(IngestResult.Quarantined, QuarantineId: row.Id, Detail: row.Reason);
     }
 
+    /// <summary>Held quarantine entries, newest first, for the console (no raw bytes).</summary>
+    public async Task<IReadOnlyList<(long Id, DateTimeOffset ReceivedAt, string Source, int Size, int Attempts, string Reason)>> ListHeldAsync(int limit, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.EmailQuarantine.AsNoTracking().Where(q => q.Status == QuarantineStatuses.Held).OrderByDescending(q => q.Id).Take(Math.Clamp(limit, 1, 500))
+            .Select(q => new { q.Id, q.ReceivedAt, q.Source, Size = q.Raw.Length, q.Attempts, q.Reason }).ToListAsync(ct);
+        return rows.Select(r => (r.Id, r.ReceivedAt, r.Source, r.Size, r.Attempts, r.Reason)).ToList();
+    }
+
     /// <summary>Runs a quarantined message through ingest again; it leaves the quarantine when it was stored (or was a duplicate).</summary>
     public async Task<IngestResult?> ReprocessAsync(long quarantineId, CancellationToken ct)
     {
