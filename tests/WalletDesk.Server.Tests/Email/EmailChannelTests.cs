@@ -325,6 +325,15 @@ public sealed class EmailChannelTests(EmailChannelFixture fixture) : IClassFixtu
         rows[1].TicketId.ShouldBe(fixedOne.TicketId);
         (await console.PostAsync($"/api/email/quarantine/{stuck.QuarantineId}/reprocess", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound, "reprocessed once");
 
+        // The console page shows what is held and reprocesses it too.
+        var third = await app.Ingest().QuarantineAsync(InboundMail.Message(InboundMail.NewSender("page"), "From the page", "Reprocessed from the console."), "http", null, "Could not store: simulated", default);
+        var page = HttpHelpers.Html(await (await console.GetAsync("/console/admin/email")).ShouldReturnAsync(HttpStatusCode.OK));
+        page.QuerySelector($"#email-quarantine tr[data-quarantine-id='{third.QuarantineId}']").ShouldNotBeNull().TextContent.ShouldContain("simulated");
+        page.QuerySelector($"#email-quarantine tr[data-quarantine-id='{stuck.QuarantineId}']").ShouldBeNull("reprocessed messages leave the list");
+        var posted = await console.SubmitFormAsync("/console/admin/email", "email-reprocess", new() { ["ReprocessId"] = third.QuarantineId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        (await posted.ShouldReturnAsync(HttpStatusCode.OK)).ShouldContain("ticket_created");
+        (await app.WithDbAsync(db => db.EmailQuarantine.SingleAsync(q => q.Id == third.QuarantineId))).Status.ShouldBe(QuarantineStatuses.Reprocessed);
+
         var agent = await app.CreateStaffAsync(StaffRoles.Agent);
         var agentClient = await app.SignInAsync(agent);
         (await agentClient.GetAsync("/api/email/quarantine")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

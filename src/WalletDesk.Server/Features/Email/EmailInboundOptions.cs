@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace WalletDesk.Server.Features.Email;
 
-/// <summary>The email channel in: the support address customers write to, the key that signs reply addresses, limits
-/// and the optional IMAP poller. Off until <see cref="Address"/> and <see cref="ReplyTokenKey"/> are set.</summary>
+/// <summary>The email channel in: the support address customers write to, the key that signs reply addresses, limits.
+/// Off until <see cref="Address"/> and <see cref="ReplyTokenKey"/> are set.</summary>
 public sealed class EmailInboundOptions : IValidatableObject
 {
     public const string SectionName = "Email:Inbound";
@@ -28,9 +28,6 @@ public sealed class EmailInboundOptions : IValidatableObject
     /// <summary>authserv-ids (the first token of Authentication-Results) written by our own receiving server; when set,
     /// only those headers are believed. When empty, the topmost Authentication-Results header is used.</summary>
     public List<string> TrustedAuthServIds { get; set; } = [];
-
-    /// <summary>IMAP poller (off by default).</summary>
-    public ImapInboundOptions Imap { get; set; } = new();
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Address) && !string.IsNullOrWhiteSpace(ReplyTokenKey);
 
@@ -58,24 +55,4 @@ public sealed class EmailInboundOptions : IValidatableObject
             }
         }
     }
-}
-
-/// <summary>Polling a mailbox over IMAP with MailKit.</summary>
-public sealed class ImapInboundOptions
-{
-    public bool Enabled { get; set; }
-    public string? Host { get; set; }
-
-    [Range(1, 65535)]
-    public int Port { get; set; } = 993;
-
-    /// <summary><c>ssl</c> (implicit TLS, 993), <c>starttls</c> (143) or <c>none</c> (tests only).</summary>
-    public string Security { get; set; } = "ssl";
-    public string? UserName { get; set; }
-    public string? Password { get; set; }
-    public string Folder { get; set; } = "INBOX";
-
-    /// <summary>How often to look when the server offers no IDLE, and the longest an IDLE lasts before it is renewed.</summary>
-    [Range(5, 3600)]
-    public int PollSeconds { get; set; } = 60;
 }

@@ -5,7 +5,7 @@ namespace WalletDesk.Server.Features.Email;
 public static class EmailModule
 {
     /// <summary>The outbox (<see cref="IEmailOutbox"/>), the background SMTP sender, and the email channel: ingest, reply
-    /// addresses, replies out, the IMAP poller when enabled (docs/email.md).</summary>
+    /// addresses, replies out (docs/email.md).</summary>
     public static IServiceCollection AddEmail(this IServiceCollection services)
     {
         System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
