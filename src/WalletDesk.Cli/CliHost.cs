@@ -4,6 +4,7 @@ using WalletDesk.Server.Features.Assistant;
 using WalletDesk.Server.Features.Attachments;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Demo;
+using WalletDesk.Server.Features.Email;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Features.Insights;
 using WalletDesk.Server.Features.Phone;
@@ -37,6 +38,7 @@ internal static class CliHost
             .AddAttachments()
             .AddPhone()
             .AddKnowledge()
+            .AddEmail()
             .AddAssistant()
             .AddInsights()
             .AddDemoData();

@@ -11,6 +11,7 @@ root.Add(CustomerTokenCommands.Create());
 root.Add(AssistantCommands.Create());
 root.Add(KnowledgeCommands.Create());
 root.Add(InsightsCommands.Create());
+root.Add(EmailCommands.Create());
 
 var bench = new Command("bench", "Benchmarks; each prints its figures next to a baseline measured in the same run.");
 bench.Add(AssistantBench.CreateBench());

@@ -48,6 +48,7 @@ app.MapKnowledge();
 app.MapChat();
 app.MapAssistant();
 app.MapInsights();
+app.MapEmail();
 
 return await app.RunWalletDeskAsync();
 

@@ -55,6 +55,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<KbSearchEvent> KbSearchEvents => Set<KbSearchEvent>();
     public DbSet<KbDeflectionEvent> KbDeflectionEvents => Set<KbDeflectionEvent>();
     public DbSet<Features.Email.EmailMessage> EmailOutbox => Set<Features.Email.EmailMessage>();
+    public DbSet<Features.Email.InboundEmail> InboundEmails => Set<Features.Email.InboundEmail>();
+    public DbSet<Features.Email.QuarantinedEmail> EmailQuarantine => Set<Features.Email.QuarantinedEmail>();
+    public DbSet<Features.Email.EmailAddressHealth> EmailAddressHealth => Set<Features.Email.EmailAddressHealth>();
     public DbSet<Features.Chat.ChatConversation> ChatConversations => Set<Features.Chat.ChatConversation>();
     public DbSet<Features.Chat.ChatAgent> ChatAgents => Set<Features.Chat.ChatAgent>();
     public DbSet<Features.Insights.HourlyArrivals> InsightHourlyArrivals => Set<Features.Insights.HourlyArrivals>();

@@ -23,7 +23,7 @@ public sealed class SmtpOutageTests
         row.Status.ShouldBe(EmailStatuses.Queued);
         row.Attempts.ShouldBe(1);
         row.NextAttemptAt.ShouldBe(app.Clock.GetUtcNow().AddSeconds(30), TimeSpan.FromMilliseconds(1));
-        row.LastError.ShouldNotBeNull().ShouldContain("SmtpException");
+        row.LastError.ShouldNotBeNull().ShouldContain("SocketException: Connection refused");
 
         (await app.Sender().SendDueAsync(default)).ShouldBe(new EmailPassResult(0, 0, 0), "not due before the backoff has passed");
 
@@ -74,7 +74,7 @@ public sealed class SmtpOutageTests
         var listed = HttpHelpers.Html(page).QuerySelector($"tr[data-email-id='{id}']").ShouldNotBeNull();
         listed.TextContent.ShouldContain("Given up, then retried");
         listed.TextContent.ShouldContain(to);
-        listed.TextContent.ShouldContain("SmtpException");
+        listed.TextContent.ShouldContain("SocketException: Connection refused");
         listed.QuerySelector("button[name=RetryId]").ShouldNotBeNull();
 
         proxy.Start();

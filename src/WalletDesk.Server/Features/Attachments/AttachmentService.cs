@@ -116,6 +116,41 @@ public sealed class AttachmentService(AppDbContext db, AttachmentStore store, Ti
             throw new AttachmentRejectedException(StatusCodes.Status400BadRequest, "No file", "Send the file as multipart/form-data in a part named 'file' with a file name.", "file");
         }
 
+        return await KeepAsync(staged, name, ticketId, uploader, isInternal, messageId, ct);
+    }
+
+    /// <summary>
+    /// A file that came with a message from another channel (an email attachment): the same name, content, sensitive-text
+    /// and quota checks as an upload, as <paramref name="uploader"/>; throws <see cref="AttachmentRejectedException"/> when refused.
+    /// </summary>
+    public async Task<Attachment?> AddFromChannelAsync(Stream content, string? rawName, string? declaredType, long ticketId, Uploader uploader, long? messageId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(uploader);
+        var limits = options.Value;
+        if (!await db.Tickets.AsNoTracking().AnyAsync(t => t.Id == ticketId && (uploader.CustomerId == null || t.CustomerId == uploader.CustomerId), ct))
+        {
+            return null;
+        }
+
+        var ticketRoom = await CheckQuotaAsync(ticketId, 0, ct);
+        var name = AttachmentFileNames.Clean(rawName, out var nameProblem)
+            ?? throw new AttachmentRejectedException(StatusCodes.Status415UnsupportedMediaType, "File type not accepted", nameProblem!, "file");
+        if (declaredType is { } declared && MarkupTypes.Any(t => declared.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new AttachmentRejectedException(StatusCodes.Status415UnsupportedMediaType, "File type not accepted", $"Files declared as '{declared.Split(';')[0]}' are not accepted.", "file");
+        }
+
+        var staged = await store.StageAsync(content, Math.Min(limits.MaxFileBytes, ticketRoom), ct)
+            ?? throw (ticketRoom < limits.MaxFileBytes
+                ? TicketFull(limits.MaxTicketBytes - ticketRoom)
+                : TooLarge($"The file is larger than the limit of {Describe(limits.MaxFileBytes)} per file.", limits.MaxFileBytes));
+        return await KeepAsync(staged, name, ticketId, uploader, isInternal: false, messageId, ct);
+    }
+
+    /// <summary>Checks a staged file's content and keeps it (file committed, row inserted within the quota), or deletes it and throws.</summary>
+    private async Task<Attachment> KeepAsync(StagedFile staged, SafeFileName name, long ticketId, Uploader uploader, bool isInternal, long? messageId, CancellationToken ct)
+    {
         string? key = null;
         try
         {

@@ -39,5 +39,56 @@ public sealed class CustomerService(AppDbContext db, TimeProvider time)
         }
     }
 
+    /// <summary>Prefix of <see cref="Customer.ExternalId"/> for people known only by an email address (no wallet account).</summary>
+    public const string EmailOnlyPrefix = "email:";
+
+    /// <summary>
+    /// The wallet customer whose address this is, as the wallet told us (the wallet verifies its customers' addresses; support
+    /// never changes them). Null when none, or when several share it — then nobody is linked.
+    /// </summary>
+    public async Task<Customer?> FindByVerifiedEmailAsync(string address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var lower = address.Trim().ToLowerInvariant();
+#pragma warning disable CA1862 // EF translates ToLower() to SQL lower(); string.Equals with a StringComparison does not translate.
+        var matches = await db.Customers.Where(c => c.Email != null && c.Email.ToLower() == lower && !c.ExternalId.StartsWith(EmailOnlyPrefix))
+            .Take(2).ToListAsync(cancellationToken);
+#pragma warning restore CA1862
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    /// <summary>The profile of someone known only by their email address (created on first contact; never linked to a wallet by email alone).</summary>
+    public async Task<Customer> GetOrCreateForEmailAsync(string address, string? displayName, string locale, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var externalId = Clip(EmailOnlyPrefix + address.Trim().ToLowerInvariant(), 128)!;
+        var existing = await db.Customers.SingleOrDefaultAsync(c => c.ExternalId == externalId, cancellationToken);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var customer = new Customer
+        {
+            Id = Guid.CreateVersion7(),
+            ExternalId = externalId,
+            DisplayName = Clip(string.IsNullOrWhiteSpace(displayName) ? address.Trim() : displayName.Trim(), 128)!,
+            Email = Clip(address.Trim(), 256),
+            Locale = locale == "zh" ? "zh" : "en",
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Customers.Add(customer);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return customer;
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(customer).State = EntityState.Detached;
+            return await db.Customers.SingleAsync(c => c.ExternalId == externalId, cancellationToken);
+        }
+    }
+
     private static string? Clip(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
 }

@@ -18,6 +18,15 @@ public sealed class EmailMessage
     public required string TextBody { get; set; }
     public string? HtmlBody { get; set; }
 
+    /// <summary>The Reply-To header (a ticket's signed reply address), when the answer should come back to a ticket.</summary>
+    public string? ReplyToAddress { get; set; }
+
+    /// <summary>The In-Reply-To header (the customer's message this answers), angle brackets included.</summary>
+    public string? InReplyTo { get; set; }
+
+    /// <summary>The References header, space-separated message ids.</summary>
+    public string? References { get; set; }
+
     /// <summary>The left part of the Message-ID; fixed at enqueue so a re-send after a crash carries the same id.</summary>
     public Guid MessageKey { get; set; }
     public string Status { get; set; } = EmailStatuses.Queued;
@@ -60,6 +69,9 @@ internal sealed class EmailMessageConfiguration : IEntityTypeConfiguration<Email
         builder.Property(m => m.Subject).HasMaxLength(EmailLimits.Subject);
         builder.Property(m => m.Status).HasMaxLength(16);
         builder.Property(m => m.LastError).HasMaxLength(EmailLimits.Error);
+        builder.Property(m => m.ReplyToAddress).HasMaxLength(EmailLimits.Address);
+        builder.Property(m => m.InReplyTo).HasMaxLength(EmailLimits.MessageId);
+        builder.Property(m => m.References).HasMaxLength(EmailLimits.References);
         builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
     }
 }
@@ -72,4 +84,6 @@ internal static class EmailLimits
     public const int Subject = 300;
     public const int Body = 512 * 1024;
     public const int Error = 500;
+    public const int MessageId = 500;
+    public const int References = 2000;
 }

@@ -10,12 +10,15 @@ public sealed class EmailOptions : IValidatableObject
     /// <summary>SMTP server host name or address.</summary>
     public string? Host { get; set; }
 
-    /// <summary>SMTP port: 25 or 587 (STARTTLS with <see cref="EnableSsl"/>). Implicit TLS on 465 is not supported by System.Net.Mail.</summary>
+    /// <summary>SMTP port: 25, 587 (STARTTLS with <see cref="EnableSsl"/>) or 465 (implicit TLS with <see cref="ImplicitTls"/>).</summary>
     [Range(1, 65535)]
     public int Port { get; set; } = 25;
 
     /// <summary>Require STARTTLS.</summary>
     public bool EnableSsl { get; set; }
+
+    /// <summary>TLS from the first byte (port 465, "SMTPS"); takes precedence over <see cref="EnableSsl"/>.</summary>
+    public bool ImplicitTls { get; set; }
 
     /// <summary>SMTP user name; no authentication when unset.</summary>
     public string? UserName { get; set; }

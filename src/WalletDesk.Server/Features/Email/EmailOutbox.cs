@@ -61,8 +61,14 @@ public sealed class EmailOutbox(IDbContextFactory<AppDbContext> contexts, TimePr
             throw new ArgumentException($"The body must be 1-{EmailLimits.Body} characters.", nameof(email));
         }
 
+        var replyTo = email.ReplyTo is null ? null : ValidateAddress(email.ReplyTo);
+        var inReplyTo = email.InReplyTo is null ? null : ValidateMessageIds(email.InReplyTo, EmailLimits.MessageId);
+        var references = email.References is null ? null : ValidateMessageIds(email.References, EmailLimits.References);
         return new EmailMessage
         {
+            ReplyToAddress = replyTo,
+            InReplyTo = inReplyTo,
+            References = references,
             Kind = email.Kind,
             Reference = email.Reference,
             ToAddress = to,
@@ -91,6 +97,26 @@ public sealed class EmailOutbox(IDbContextFactory<AppDbContext> contexts, TimePr
         }
 
         return trimmed;
+    }
+
+    /// <summary>Message ids for In-Reply-To/References: <c>&lt;…&gt;</c> tokens with no spaces, brackets or line breaks inside.</summary>
+    private static string ValidateMessageIds(string ids, int max)
+    {
+        var parts = ids.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0 || parts.Any(p => p.Length < 3 || p[0] != '<' || p[^1] != '>' || p[1..^1].Any(c => c is '<' or '>' || char.IsWhiteSpace(c) || char.IsControl(c) || c > '~')))
+        {
+            throw new ArgumentException("Message ids must be <id@host> tokens.", nameof(ids));
+        }
+
+        // Keep the first (the thread's root) and the most recent ones when the chain is long.
+        var kept = parts.ToList();
+        while (string.Join(' ', kept).Length > max && kept.Count > 2)
+        {
+            kept.RemoveAt(1);
+        }
+
+        var joined = string.Join(' ', kept);
+        return joined.Length <= max ? joined : throw new ArgumentException("Message ids are too long.", nameof(ids));
     }
 
     public async Task<IReadOnlyList<EmailOutboxItem>> ListAsync(string? status, int limit, CancellationToken ct)

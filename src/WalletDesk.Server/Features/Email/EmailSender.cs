@@ -1,8 +1,8 @@
-using System.Net;
-using System.Net.Mail;
-using System.Net.Mime;
 using System.Text;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
+using MimeKit;
 using Microsoft.Extensions.Options;
 using WalletDesk.Redaction;
 using WalletDesk.Server.Data;
@@ -13,7 +13,7 @@ namespace WalletDesk.Server.Features.Email;
 public sealed record EmailPassResult(int Sent, int Retrying, int Failed);
 
 /// <summary>
-/// Delivers the outbox over SMTP. A message is claimed with a conditional update (status, lease and a claim token) right
+/// Delivers the outbox over SMTP with MailKit (plain, STARTTLS or implicit TLS, AUTH when the server offers it). A message is claimed with a conditional update (status, lease and a claim token) right
 /// before it is sent, so any number of senders over one PostgreSQL database send each message once; a row left in
 /// <c>sending</c> by a process that died is claimed again when its lease lapses. Delivery is therefore at least once:
 /// a crash between the SMTP server's "250 OK" and the status update sends the message again, with the same Message-ID.
@@ -95,13 +95,30 @@ public sealed partial class EmailSender(
         }
 
         int sent = 0, retrying = 0, failed = 0;
-        using var smtp = CreateClient(settings);
-        foreach (var id in due)
+        using var smtp = new SmtpClient { Timeout = settings.TimeoutSeconds * 1000 };
+        try
         {
-            var outcome = await SendOneAsync(id, smtp, settings, ct);
-            sent += outcome == Outcome.Sent ? 1 : 0;
-            retrying += outcome == Outcome.Retrying ? 1 : 0;
-            failed += outcome == Outcome.Failed ? 1 : 0;
+            foreach (var id in due)
+            {
+                var outcome = await SendOneAsync(id, smtp, settings, ct);
+                sent += outcome == Outcome.Sent ? 1 : 0;
+                retrying += outcome == Outcome.Retrying ? 1 : 0;
+                failed += outcome == Outcome.Failed ? 1 : 0;
+            }
+        }
+        finally
+        {
+            if (smtp.IsConnected)
+            {
+                try
+                {
+                    await smtp.DisconnectAsync(quit: true, CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The pass is over; a connection that will not close politely is simply dropped.
+                }
+            }
         }
 
         return new EmailPassResult(sent, retrying, failed);
@@ -137,10 +154,23 @@ public sealed partial class EmailSender(
 
         string? error;
         bool permanent;
+        bool failing;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var to = message.ToAddress.ToLowerInvariant();
+            failing = await db.EmailAddressHealth.AnyAsync(h => h.Address == to && h.Failing, ct);
+        }
+
         try
         {
-            using var mail = Compose(message, settings);
-            await smtp.SendMailAsync(mail, ct);
+            if (failing)
+            {
+                throw new AddressFailingException();
+            }
+
+            var mail = Compose(message, settings);
+            await ConnectAsync(smtp, settings, ct);
+            await smtp.SendAsync(mail, ct);
             if (CrashAfterSmtp)
             {
                 Environment.FailFast("crash point email.after-smtp");
@@ -152,8 +182,13 @@ public sealed partial class EmailSender(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             error = Describe(ex, settings);
-            // The server refused this recipient for good (5xx); retrying cannot help. Anything else may be transient.
-            permanent = ex is SmtpFailedRecipientException { StatusCode: >= (SmtpStatusCode)500 };
+            // The server refused this message for good (5xx), or the address bounced before; retrying cannot help.
+            // Anything else (connection, timeout, 4xx) may be transient. A broken connection is opened afresh for the next message.
+            permanent = ex is AddressFailingException || ex is SmtpCommandException { StatusCode: >= (MailKit.Net.Smtp.SmtpStatusCode)500 };
+            if (ex is not SmtpCommandException && smtp.IsConnected)
+            {
+                await smtp.DisconnectAsync(quit: false, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         await using (var db = await contexts.CreateDbContextAsync(CancellationToken.None))
@@ -202,43 +237,80 @@ public sealed partial class EmailSender(
         return TimeSpan.FromSeconds(Math.Min(seconds, settings.MaxRetryDelaySeconds));
     }
 
-    private static SmtpClient CreateClient(EmailOptions settings) => new(settings.Host, settings.Port)
+    private static async Task ConnectAsync(SmtpClient smtp, EmailOptions settings, CancellationToken ct)
     {
-        EnableSsl = settings.EnableSsl,
-        DeliveryMethod = SmtpDeliveryMethod.Network,
-        Timeout = settings.TimeoutSeconds * 1000,
-        UseDefaultCredentials = false,
-        Credentials = string.IsNullOrEmpty(settings.UserName) ? null : new NetworkCredential(settings.UserName, settings.Password),
-    };
+        if (smtp.IsConnected)
+        {
+            return;
+        }
 
-    /// <summary>The MIME message: UTF-8 throughout (RFC 2047 subject, base64 bodies), a stable Message-ID, no headers from strings.</summary>
-    internal static MailMessage Compose(EmailMessage message, EmailOptions settings)
+        var security = settings.ImplicitTls ? SecureSocketOptions.SslOnConnect : settings.EnableSsl ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
+        await smtp.ConnectAsync(settings.Host!, settings.Port, security, ct);
+        // Credentials go only to a server that offers AUTH, as System.Net.Mail did: a relay without AUTH is used without them.
+        if (!string.IsNullOrEmpty(settings.UserName) && smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication))
+        {
+            await smtp.AuthenticateAsync(settings.UserName, settings.Password ?? "", ct);
+        }
+    }
+
+    /// <summary>
+    /// The MIME message (MimeKit): UTF-8 throughout (RFC 2047 subject and names, base64 bodies), a stable Message-ID, threading
+    /// headers and Reply-To for ticket mail. Auto-Submitted marks automatic mail (RFC 3834) so responders stay quiet; an agent's
+    /// reply is a person's answer and carries none.
+    /// </summary>
+    internal static MimeMessage Compose(EmailMessage message, EmailOptions settings)
     {
-        var from = new MailAddress(settings.FromAddress!, settings.FromName, Encoding.UTF8);
-        var mail = new MailMessage
+        var from = new MailboxAddress(Encoding.UTF8, settings.FromName, settings.FromAddress!);
+        var domain = settings.FromAddress![(settings.FromAddress!.LastIndexOf('@') + 1)..];
+        var mail = new MimeMessage();
+        mail.From.Add(from);
+        mail.To.Add(MailboxAddress.Parse(message.ToAddress));
+        mail.Subject = message.Subject;
+        mail.MessageId = $"{message.MessageKey:N}@{domain}";
+        mail.Date = message.CreatedAt;
+        if (message.ReplyToAddress is not null)
         {
-            From = from,
-            Subject = message.Subject,
-            SubjectEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
-            Body = message.TextBody,
-            BodyEncoding = Encoding.UTF8,
-            BodyTransferEncoding = TransferEncoding.Base64,
-            IsBodyHtml = false,
+            mail.ReplyTo.Add(MailboxAddress.Parse(message.ReplyToAddress));
+        }
+
+        if (message.InReplyTo is not null)
+        {
+            mail.InReplyTo = message.InReplyTo.Trim('<', '>');
+        }
+
+        foreach (var id in (message.References ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            mail.References.Add(id.Trim('<', '>'));
+        }
+
+        var autoSubmitted = message.Kind switch
+        {
+            EmailKinds.Reply => null,
+            EmailKinds.Acknowledgement => "auto-replied",
+            _ => "auto-generated",
         };
-        mail.To.Add(new MailAddress(message.ToAddress));
-        mail.Headers.Add("Message-ID", $"<{message.MessageKey:N}@{from.Host}>");
-        // RFC 3834: automatic mail, so vacation responders stay quiet.
-        mail.Headers.Add("Auto-Submitted", "auto-generated");
-        if (message.HtmlBody is not null)
+        if (autoSubmitted is not null)
         {
-            var html = AlternateView.CreateAlternateViewFromString(message.HtmlBody, Encoding.UTF8, MediaTypeNames.Text.Html);
-            html.TransferEncoding = TransferEncoding.Base64;
-            mail.AlternateViews.Add(html);
+            mail.Headers.Add(HeaderId.AutoSubmitted, autoSubmitted);
+        }
+
+        var text = new TextPart("plain") { ContentTransferEncoding = ContentEncoding.Base64 };
+        text.SetText(Encoding.UTF8, message.TextBody);
+        if (message.HtmlBody is null)
+        {
+            mail.Body = text;
+        }
+        else
+        {
+            var html = new TextPart("html") { ContentTransferEncoding = ContentEncoding.Base64 };
+            html.SetText(Encoding.UTF8, message.HtmlBody);
+            mail.Body = new MultipartAlternative { text, html };
         }
 
         return mail;
     }
+
+    private sealed class AddressFailingException() : Exception("The address is marked failing: mail to it bounced. Not sent.");
 
     /// <summary>The failure for the outbox and the log: type, SMTP status and messages, with credentials and card data scrubbed.</summary>
     internal static string Describe(Exception ex, EmailOptions settings)
@@ -252,7 +324,7 @@ public sealed partial class EmailSender(
             }
 
             text.Append(e.GetType().Name);
-            if (e is SmtpException smtp)
+            if (e is SmtpCommandException smtp)
             {
                 text.Append(' ').Append((int)smtp.StatusCode).Append(' ').Append(smtp.StatusCode);
             }

@@ -17,4 +17,14 @@ public interface IEmailOutbox
 /// <param name="Kind">What it is, for the log and reports (e.g. <c>chat_transcript</c>).</param>
 /// <param name="Reference">What it is about (e.g. a ticket id), for the log.</param>
 /// <param name="HtmlBody">An optional HTML alternative; the caller is responsible for it being safe (sanitized).</param>
-public sealed record OutgoingEmail(string To, string Subject, string TextBody, string Kind, string? Reference = null, string? HtmlBody = null);
+public sealed record OutgoingEmail(string To, string Subject, string TextBody, string Kind, string? Reference = null, string? HtmlBody = null)
+{
+    /// <summary>A Reply-To address (a ticket's signed reply address).</summary>
+    public string? ReplyTo { get; init; }
+
+    /// <summary>The In-Reply-To header: one message id in angle brackets.</summary>
+    public string? InReplyTo { get; init; }
+
+    /// <summary>The References header: message ids in angle brackets, space-separated.</summary>
+    public string? References { get; init; }
+}

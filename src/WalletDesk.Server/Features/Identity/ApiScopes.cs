@@ -14,6 +14,8 @@ public static class ApiScopes
     public const string KbWrite = "kb:write";
     public const string ReportsRead = "reports:read";
     public const string Chat = "chat";
+    public const string EmailIngest = "email:ingest";
+    public const string EmailAdmin = "email:admin";
 
     private static readonly Dictionary<string, string> MinimumRole = new(StringComparer.Ordinal)
     {
@@ -28,6 +30,8 @@ public static class ApiScopes
         [ReportsRead] = StaffRoles.Supervisor,
         [StaffRead] = StaffRoles.Admin,
         [AuditRead] = StaffRoles.Admin,
+        [EmailIngest] = StaffRoles.Admin,
+        [EmailAdmin] = StaffRoles.Admin,
     };
 
     public static IReadOnlyCollection<string> All => MinimumRole.Keys;
