@@ -43,7 +43,10 @@ public sealed class ChatVisitors(IDataProtectionProvider protection, AppDbContex
         });
         await db.SaveChangesAsync(ct);
         var expires = now.AddMinutes(options.Value.VisitorTokenMinutes);
-        var token = TokenPrefix + protection.CreateProtector(Purpose).ToTimeLimitedDataProtector().Protect(id.ToString("N"), expires);
+        // The expiry travels inside the protected payload and is checked against our TimeProvider: the framework's
+        // time-limited protector checks the machine clock, which a server with a moved clock (or a test) disagrees with.
+        var token = TokenPrefix + protection.CreateProtector(Purpose).Protect(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{id:N}|{expires.ToUnixTimeMilliseconds()}"));
         return new VisitorToken(token, expires, id);
     }
 
@@ -57,8 +60,11 @@ public sealed class ChatVisitors(IDataProtectionProvider protection, AppDbContex
 
         try
         {
-            var payload = protection.CreateProtector(Purpose).ToTimeLimitedDataProtector().Unprotect(token[TokenPrefix.Length..], out var expires);
-            return expires > time.GetUtcNow() && Guid.TryParseExact(payload, "N", out var id) ? id : null;
+            var payload = protection.CreateProtector(Purpose).Unprotect(token[TokenPrefix.Length..]).Split('|');
+            return payload.Length == 2
+                && long.TryParse(payload[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expiresMs)
+                && DateTimeOffset.FromUnixTimeMilliseconds(expiresMs) > time.GetUtcNow()
+                && Guid.TryParseExact(payload[0], "N", out var id) ? id : null;
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
