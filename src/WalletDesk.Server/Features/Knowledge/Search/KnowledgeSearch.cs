@@ -383,8 +383,21 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
             return null;
         }
 
+        // Only the words as typed are rewritten: a hyphenated pair's joined token ("post-poned" → "postpon") spans both
+        // words and overlaps them, and rewriting overlapping spans from the end moved offsets past the string's end.
+        var spans = new List<Token>();
+        var end = 0;
+        foreach (var token in TextAnalyzer.Tokenize(normalizedQuery, unigrams: false))
+        {
+            if (token.Kind == TokenKind.Word && token.Start >= end && !normalizedQuery.AsSpan(token.Start, token.Length).Contains('-'))
+            {
+                spans.Add(token);
+                end = token.Start + token.Length;
+            }
+        }
+
         var result = normalizedQuery;
-        foreach (var token in TextAnalyzer.Tokenize(normalizedQuery, unigrams: false).Where(t => corrections.ContainsKey(t.Term)).OrderByDescending(t => t.Start))
+        foreach (var token in spans.Where(t => corrections.ContainsKey(t.Term)).OrderByDescending(t => t.Start))
         {
             var replacement = corrections[token.Term];
             var surface = sampleText is null ? null : Highlighter.SurfaceOf(sampleText, replacement);
