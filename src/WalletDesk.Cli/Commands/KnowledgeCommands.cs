@@ -91,6 +91,12 @@ internal static class KnowledgeCommands
         var command = new Command("search", "Search the knowledge base as a reader would: ranked article slugs, titles and scores.") { query, lang, json, staff, limit };
         command.SetAction(async (parse, ct) =>
         {
+            if (KbText.HasControlCharacters(parse.GetValue(query)))
+            {
+                await Console.Error.WriteLineAsync("walletdesk: " + KbText.ControlCharacterMessage);
+                return 1;
+            }
+
             await using var app = CliHost.Build();
             if (await PrepareAsync(app, ct) is { } problem)
             {

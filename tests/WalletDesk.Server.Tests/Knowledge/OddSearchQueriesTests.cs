@@ -6,7 +6,7 @@ using WalletDesk.Server.Tests.Infrastructure;
 
 namespace WalletDesk.Server.Tests.Knowledge;
 
-/// <summary>Whatever a reader types, search answers: odd queries never fail.</summary>
+/// <summary>Whatever a reader types, search answers: odd queries never fail, control characters are refused plainly.</summary>
 public sealed class OddSearchQueriesTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
     // Pieces readers (and people probing the search box) actually type: hyphens, apostrophes, repeats, punctuation
@@ -94,5 +94,41 @@ public sealed class OddSearchQueriesTests(DatabaseFixture fixture) : IClassFixtu
         await (await client.GetAsync("/api/kb/search?q=" + Uri.EscapeDataString("post-poned or pre-poned"))).ShouldReturnAsync(HttpStatusCode.OK);
         var body = await (await client.GetAsync("/api/kb/search?q=" + Uri.EscapeDataString("wombat-refnd"))).ShouldReturnAsync(HttpStatusCode.OK);
         body.ShouldContain("\"correctedQuery\":\"wombat-refund\"");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ControlCharacters_InAQuery_AreRefusedWithAProblemOrAPlainMessage(string provider)
+    {
+        var app = await AppAsync(provider);
+        var client = app.CreateClient();
+        var agent = await KbTestData.AgentAsync(app);
+
+        foreach (var control in new[] { "\0", "\u0001", "\t", "\n", "\u001b", "\u007f", "\u0085" })
+        {
+            var q = Uri.EscapeDataString("wombat" + control);
+            var search = await (await client.GetAsync($"/api/kb/search?q={q}")).ShouldReturnAsync(HttpStatusCode.BadRequest);
+            search.ShouldContain("\"q\"");
+            search.ShouldContain("control characters");
+            (await client.GetAsync($"/api/kb/suggestions?q={q}&source=widget")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            // The console list filtered with LIKE: SQLite ends text at NUL, so "%\0%" matched every article.
+            (await (await agent.GetAsync($"/api/kb/articles?q={q}")).ShouldReturnAsync(HttpStatusCode.BadRequest)).ShouldContain("control characters");
+
+            var page = await (await client.GetAsync($"/help/search?q={q}")).ShouldReturnAsync(HttpStatusCode.OK);
+            page.ShouldContain("data-testid=\"rejected-query\"");
+            page.ShouldNotContain("kbt-hostile");
+        }
+
+        var zh = await (await client.GetAsync("/help/search?lang=zh&q=" + Uri.EscapeDataString("转账\0"))).ShouldReturnAsync(HttpStatusCode.OK);
+        HttpHelpers.Html(zh).QuerySelector("[data-testid=rejected-query]")!.TextContent.ShouldContain("控制字符");
+        (await client.GetAsync("/api/kb/search?q=" + Uri.EscapeDataString("wombat ok"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public void HasControlCharacters_OnlyForC0AndC1Controls()
+    {
+        KbText.HasControlCharacters("refund\u0000").ShouldBeTrue();
+        KbText.HasControlCharacters("a\u009fb").ShouldBeTrue();
+        KbText.HasControlCharacters("退款 refund’s — ok?").ShouldBeFalse();
+        KbText.HasControlCharacters(null).ShouldBeFalse();
     }
 }
