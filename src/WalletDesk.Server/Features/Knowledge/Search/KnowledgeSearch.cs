@@ -37,25 +37,15 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
     public async Task<SearchResults> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
         var normalizedQuery = TextAnalyzer.Normalize(request.Query.Trim());
-        var terms = TextAnalyzer.QueryTerms(normalizedQuery);
-        if (terms.Count == 0)
+        if (TextAnalyzer.QueryTerms(normalizedQuery).Count == 0)
         {
             return new SearchResults(request.Query, null, request.Lang, [], []);
         }
 
         var snapshot = await vocabulary.GetAsync(db, cancellationToken);
         var vocab = request.IncludeInternal ? snapshot.All : snapshot.Public;
-        var corrections = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < terms.Count; i++)
-        {
-            if (TextAnalyzer.IsLatinWord(terms[i]) && vocab.Correct(terms[i]) is { } corrected)
-            {
-                corrections[terms[i]] = corrected;
-                terms[i] = corrected;
-            }
-        }
-
-        terms = terms.Distinct(StringComparer.Ordinal).ToList();
+        var correctedQuery = CorrectSpelling(normalizedQuery, vocab);
+        var terms = TextAnalyzer.QueryTerms(correctedQuery ?? normalizedQuery);
         // Synonyms are extra search items (a phrase is "word word", searched as adjacent terms); they count in the
         // index's ranking like the reader's own words and stand in for them in the title-coverage boost.
         var expansions = synonyms.Expand(terms, joined => vocab.Frequency(joined) > 0);
@@ -65,7 +55,7 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
             : await PostgresCandidatesAsync(items, vocab, request.IncludeInternal, cancellationToken);
         if (candidates.Count == 0)
         {
-            return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, null), request.Lang, items, []);
+            return new SearchResults(request.Query, correctedQuery, request.Lang, items, []);
         }
 
         var alternatives = terms.Select(t => Alternatives(t, expansions)).ToList();
@@ -98,7 +88,6 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
 
         var termSet = new HashSet<string>(items.SelectMany(i => i.Split(' ')), StringComparer.Ordinal);
         var hits = new List<SearchHit>(ranked.Count);
-        string? firstText = null;
         for (var i = 0; i < ranked.Count; i++)
         {
             var (candidate, score) = ranked[i];
@@ -107,14 +96,13 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
                 continue;
             }
 
-            firstText ??= text.Title + " " + text.Plain;
             hits.Add(new SearchHit(
                 candidate.ArticleId, shownIds[i], candidate.Slug, text.Lang, text.Title,
                 Highlighter.Highlight(text.Title, termSet), Highlighter.Snippet(text.Plain, termSet),
                 Math.Round(score, 4), candidate.Category, candidate.Visibility, text.Lang != request.Lang));
         }
 
-        return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, firstText), request.Lang, items, hits);
+        return new SearchResults(request.Query, correctedQuery, request.Lang, items, hits);
     }
 
     /// <summary>A query term and the synonym items that can stand in for it (those whose group it belongs to).</summary>
@@ -375,35 +363,38 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         }
     }
 
-    /// <summary>The query as the reader typed it with misspelt words replaced by the words that were searched for.</summary>
-    private static string? CorrectedQuery(string normalizedQuery, Dictionary<string, string> corrections, string? sampleText)
+    /// <summary>
+    /// The query with its misspelt words replaced by the closest words of the help center, or null when none is
+    /// misspelt. A word is misspelt only when it is Latin, 3+ letters, not a stop word, matches nothing in the index (its
+    /// stem is no indexed term and it is no written word), and is not a real English word (<see cref="EnglishWords"/>):
+    /// "many" or "retrieve" are left alone even when no article uses them. Words are replaced where they were typed, one
+    /// span per word, so the rest of the query (hyphens, apostrophes, other scripts) stays as it was.
+    /// </summary>
+    internal static string? CorrectSpelling(string normalizedQuery, VocabularySet vocab)
     {
-        if (corrections.Count == 0)
+        System.Text.StringBuilder? result = null;
+        var position = 0;
+        foreach (var (start, length) in TextAnalyzer.WordSpans(normalizedQuery))
         {
-            return null;
-        }
-
-        // Only the words as typed are rewritten: a hyphenated pair's joined token ("post-poned" → "postpon") spans both
-        // words and overlaps them, and rewriting overlapping spans from the end moved offsets past the string's end.
-        var spans = new List<Token>();
-        var end = 0;
-        foreach (var token in TextAnalyzer.Tokenize(normalizedQuery, unigrams: false))
-        {
-            if (token.Kind == TokenKind.Word && token.Start >= end && !normalizedQuery.AsSpan(token.Start, token.Length).Contains('-'))
+            var word = normalizedQuery.Substring(start, length);
+            if (!IsMisspelt(word, vocab) || vocab.CorrectWord(word) is not { } correction)
             {
-                spans.Add(token);
-                end = token.Start + token.Length;
+                continue;
             }
+
+            result ??= new System.Text.StringBuilder(normalizedQuery.Length + 8);
+            result.Append(normalizedQuery, position, start - position).Append(correction);
+            position = start + length;
         }
 
-        var result = normalizedQuery;
-        foreach (var token in spans.Where(t => corrections.ContainsKey(t.Term)).OrderByDescending(t => t.Start))
-        {
-            var replacement = corrections[token.Term];
-            var surface = sampleText is null ? null : Highlighter.SurfaceOf(sampleText, replacement);
-            result = string.Concat(result.AsSpan(0, token.Start), surface ?? replacement, result.AsSpan(token.Start + token.Length));
-        }
-
-        return result;
+        return result?.Append(normalizedQuery, position, normalizedQuery.Length - position).ToString();
     }
+
+    private static bool IsMisspelt(string word, VocabularySet vocab) =>
+        word.Length >= 3
+        && TextAnalyzer.IsLatinWord(word)
+        && !TextAnalyzer.IsStopWord(word)
+        && vocab.Frequency(PorterStemmer.Stem(word)) == 0
+        && !vocab.SurfaceFrequency.ContainsKey(word)
+        && !EnglishWords.Contains(word);
 }
