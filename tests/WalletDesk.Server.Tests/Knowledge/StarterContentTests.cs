@@ -116,6 +116,33 @@ public sealed class StarterContentTests(DatabaseFixture fixture) : IClassFixture
         report.For(KbLanguages.Chinese).HitAt5.ShouldBeGreaterThanOrEqualTo(0.95);
     }
 
+    [Fact]
+    public async Task Relevance_SqliteAndPostgres_RankTheSharedSetWithinAPointOfEachOther()
+    {
+        if (!TestPostgres.IsAvailable)
+        {
+            return; // CI sets WALLETDESK_TEST_POSTGRES; without it there is nothing to compare.
+        }
+
+        var queries = SearchEvaluation.ParseCsv(KnowledgeImporter.StarterEvaluationCsv());
+        var sqlite = await EvaluateAsync(Providers.Sqlite, queries);
+        var postgres = await EvaluateAsync(Providers.Postgres, queries);
+
+        foreach (var lang in KbLanguages.All)
+        {
+            var (s, p) = (sqlite.For(lang), postgres.For(lang));
+            Math.Abs(s.RecallAt5 - p.RecallAt5).ShouldBeLessThanOrEqualTo(0.01, $"{lang} recall@5: SQLite {s.RecallAt5:F3}, PostgreSQL {p.RecallAt5:F3}");
+            Math.Abs(s.MrrAt10 - p.MrrAt10).ShouldBeLessThanOrEqualTo(0.01, $"{lang} MRR@10: SQLite {s.MrrAt10:F3}, PostgreSQL {p.MrrAt10:F3}");
+        }
+    }
+
+    private async Task<EvaluationReport> EvaluateAsync(string provider, IReadOnlyList<EvaluationQuery> queries)
+    {
+        var app = await AppAsync(provider);
+        await using var scope = app.Scope();
+        return await SearchEvaluation.RunAsync(scope.ServiceProvider.GetRequiredService<KnowledgeSearch>(), queries);
+    }
+
     private static string Comparable(ArticleFile f) =>
         $"{f.Slug}|{f.Lang}|{f.Title}|{f.Category}|{f.Section}|{string.Join(",", f.Tags)}|{f.Visibility}|{string.Join(",", f.Related)}|{f.Reviewed}|{f.Status}|{f.Body.TrimEnd()}";
 

@@ -17,14 +17,12 @@ internal sealed class VocabularySet
     /// <summary>The written words grouped by length, the candidate pool for correcting a misspelt word.</summary>
     private Dictionary<int, List<string>> SurfaceByLength { get; } = [];
 
-    public int Frequency(string term) => DocumentFrequency.GetValueOrDefault(term);
+    /// <summary>Terms in all documents' title, tags and body together (for BM25's average document length).</summary>
+    public long TotalLength { get; set; }
 
-    /// <summary>BM25's idf, never below a small floor so very common terms still count a little.</summary>
-    public double Idf(string term)
-    {
-        var df = Frequency(term);
-        return Math.Max(0.05, Math.Log(1 + ((Documents - df + 0.5) / (df + 0.5))));
-    }
+    public double AverageLength => Documents == 0 ? 1 : Math.Max(1, (double)TotalLength / Documents);
+
+    public int Frequency(string term) => DocumentFrequency.GetValueOrDefault(term);
 
     /// <summary>
     /// The written word of the articles closest to a misspelt word by edit distance (optimal string alignment:
@@ -193,20 +191,24 @@ public sealed class KnowledgeVocabulary(IOptions<KnowledgeOptions> options, Time
             while (await reader.ReadAsync(cancellationToken))
             {
                 terms.Clear();
+                var length = 0;
                 for (var column = 1; column <= 3; column++)
                 {
                     foreach (var term in reader.GetString(column).Split(' ', StringSplitOptions.RemoveEmptyEntries))
                     {
                         terms.Add(term);
+                        length++;
                     }
                 }
 
                 var written = reader.GetString(4) + "\n" + reader.GetString(5);
                 all.Add(terms);
+                all.TotalLength += length;
                 all.AddSurfaces(written);
                 if (reader.GetString(0) == ArticleVisibility.Public)
                 {
                     publicSet.Add(terms);
+                    publicSet.TotalLength += length;
                     publicSet.AddSurfaces(written);
                 }
             }
