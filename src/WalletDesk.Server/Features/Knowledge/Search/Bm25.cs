@@ -8,6 +8,7 @@ namespace WalletDesk.Server.Features.Knowledge.Search;
 /// length relative to the average (b = 0.75), times the item's IDF. A phrase item ("monei back") counts adjacent
 /// occurrences and takes its rarest word's IDF. A common word in a title therefore adds little next to a body full of
 /// the query's rarer words, which PostgreSQL's <c>ts_rank</c> (no IDF, no saturation, title weight 10× body) got wrong.
+/// Chinese bigrams found in no title or tags count half (<see cref="ChineseFillerWeight"/>).
 /// </summary>
 internal static class Bm25
 {
@@ -40,12 +41,23 @@ internal static class Bm25
 
             if (tf > 0)
             {
-                score += words.Max(w => Idf(w, vocab)) * tf * (K1 + 1) / (tf + norm);
+                score += words.Max(w => Idf(w, vocab)) * ItemWeight(words, vocab) * tf * (K1 + 1) / (tf + norm);
             }
         }
 
         return score;
     }
+
+    /// <summary>
+    /// Chinese filler weighs less than product and feature names. Overlapping bigrams of a customer's sentence include
+    /// pairs across word boundaries ("钱包的", "了怎") and function words; they can be rare, so IDF alone ranks them high.
+    /// A bigram that is in no article's title or tags (where editors name products and features: 充值, 收款码, 银行卡)
+    /// counts half.
+    /// </summary>
+    internal const double ChineseFillerWeight = 0.5;
+
+    private static double ItemWeight(string[] words, VocabularySet vocab) =>
+        words.All(w => TextAnalyzer.IsCjk(w[0])) && !words.Any(vocab.HeadTerms.Contains) ? ChineseFillerWeight : 1.0;
 
     /// <summary>BM25's smoothed IDF. A lone CJK character is in most texts' unigram field, which the vocabulary does not count: taken as common.</summary>
     private static double Idf(string term, VocabularySet vocab)

@@ -24,6 +24,9 @@ internal sealed class VocabularySet
 
     public int Frequency(string term) => DocumentFrequency.GetValueOrDefault(term);
 
+    /// <summary>Terms that occur in some title or tag list: the product's and features' names, as editors write them.</summary>
+    public HashSet<string> HeadTerms { get; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// The written word of the articles closest to a misspelt word by edit distance (optimal string alignment:
     /// insertions, deletions, substitutions and adjacent swaps), at most 1 edit for words of up to 4 letters and 2 for
@@ -198,6 +201,14 @@ public sealed class KnowledgeVocabulary(IOptions<KnowledgeOptions> options, Time
                     {
                         terms.Add(term);
                         length++;
+                        if (column < 3)
+                        {
+                            all.HeadTerms.Add(term);
+                            if (reader.GetString(0) == ArticleVisibility.Public)
+                            {
+                                publicSet.HeadTerms.Add(term);
+                            }
+                        }
                     }
                 }
 
