@@ -46,13 +46,16 @@ internal static class KnowledgeCommands
             }
 
             await using var scope = app.Services.CreateAsyncScope();
-            var report = await scope.ServiceProvider.GetRequiredService<KnowledgeImporter>().ImportDirectoryAsync(dir.FullName, overwrite: !parse.GetValue(keep), ct);
+            // Progress goes to stderr (one line per batch), so stdout stays the summary a script reads.
+            var progress = new SynchronousProgress<ImportProgress>(p =>
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Done:N0} / {p.Total:N0} files")));
+            var report = await scope.ServiceProvider.GetRequiredService<KnowledgeImporter>().ImportDirectoryAsync(dir.FullName, overwrite: !parse.GetValue(keep), progress, ct);
             foreach (var error in report.Errors)
             {
                 await Console.Error.WriteLineAsync("  skipped: " + error);
             }
 
-            Console.WriteLine($"Imported {report.Total} files: {report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged, {report.Skipped} left as they were; {report.Errors.Count} not readable.");
+            Console.WriteLine($"Imported {report.Total} files: {report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged, {report.Skipped} left as they were; {report.Errors.Count} skipped (each named above with the reason).");
             return report.Errors.Count == 0 ? 0 : 2;
         });
         return command;
@@ -91,6 +94,12 @@ internal static class KnowledgeCommands
         var command = new Command("search", "Search the knowledge base as a reader would: ranked article slugs, titles and scores.") { query, lang, json, staff, limit };
         command.SetAction(async (parse, ct) =>
         {
+            if (KbText.HasControlCharacters(parse.GetValue(query)))
+            {
+                await Console.Error.WriteLineAsync("walletdesk: " + KbText.ControlCharacterMessage);
+                return 1;
+            }
+
             await using var app = CliHost.Build();
             if (await PrepareAsync(app, ct) is { } problem)
             {
@@ -310,4 +319,10 @@ internal sealed class ScratchKnowledgeBase : IAsyncDisposable
             // Left for the OS temp cleaner.
         }
     }
+}
+
+/// <summary>Reports on the caller's thread (<see cref="Progress{T}"/> would post to the thread pool and print out of order).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

@@ -71,6 +71,39 @@ public sealed class SearchingTheKnowledgeBaseTests(DatabaseFixture fixture) : IC
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task TypoCorrection_RealWordsNotInTheArticles_AreLeftAlone_AndCorrectionsAreWordsNotStems(string provider)
+    {
+        var app = await AppAsync(provider);
+
+        // Real English words that no article uses are not misspellings ("many" used to become "main", "retrieve" "reciev").
+        var real = await SearchAsync(app, "many retrieve refund");
+        real.CorrectedQuery.ShouldBeNull();
+        real.Hits.Select(h => h.Slug).ShouldContain("kbt-refund");
+
+        // A misspelling is replaced by the word the article writes, never by its stem ("deliveri").
+        var misspelt = await SearchAsync(app, "many delivry");
+        misspelt.CorrectedQuery.ShouldBe("many delivery");
+        misspelt.Hits[0].Slug.ShouldBe("kbt-tracking");
+
+        (await SearchAsync(app, "Refnd, please!")).CorrectedQuery.ShouldBe("refund, please!");
+    }
+
+    [Fact]
+    public void EnglishWords_KnowsRealWordsAndInflections_NotMisspellings()
+    {
+        EnglishWords.Count.ShouldBeGreaterThan(200_000);
+        foreach (var word in new[] { "many", "retrieve", "postponed", "refunds", "main" })
+        {
+            EnglishWords.Contains(word).ShouldBeTrue(word);
+        }
+
+        foreach (var word in new[] { "recieved", "refnd", "acount", "pasword", "deliveri" })
+        {
+            EnglishWords.Contains(word).ShouldBeFalse(word);
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Snippets_HighlightMatches_AndStaySafeHtml(string provider)
     {
         var app = await AppAsync(provider);

@@ -9,9 +9,10 @@ namespace WalletDesk.Server.Tests.Knowledge;
 /// <summary>The shipped knowledge base: import is idempotent, export/import round-trips, and relevance does not fall.</summary>
 public sealed class StarterContentTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
-    // Measured with the starter set (docs/knowledge.md); a change that lowers them must be a deliberate decision.
-    private const double RecallAt5Floor = 0.92;
-    private const double MrrAt10Floor = 0.86;
+    // Measured on the 601-query set (docs/knowledge.md: 0.892 / 0.800 on both databases); a change that lowers them
+    // must be a deliberate decision.
+    private const double RecallAt5Floor = 0.88;
+    private const double MrrAt10Floor = 0.79;
 
     private async Task<WalletDeskFactory> AppAsync(string provider)
     {
@@ -107,13 +108,42 @@ public sealed class StarterContentTests(DatabaseFixture fixture) : IClassFixture
         var app = await AppAsync(provider);
         await using var scope = app.Scope();
         var queries = SearchEvaluation.ParseCsv(KnowledgeImporter.StarterEvaluationCsv());
-        queries.Count.ShouldBeGreaterThanOrEqualTo(150);
+        queries.Count(q => q.Lang == KbLanguages.English).ShouldBeGreaterThanOrEqualTo(300);
+        queries.Count(q => q.Lang == KbLanguages.Chinese).ShouldBeGreaterThanOrEqualTo(300);
 
         var report = await SearchEvaluation.RunAsync(scope.ServiceProvider.GetRequiredService<KnowledgeSearch>(), queries);
 
         report.RecallAt5.ShouldBeGreaterThanOrEqualTo(RecallAt5Floor);
         report.MrrAt10.ShouldBeGreaterThanOrEqualTo(MrrAt10Floor);
-        report.For(KbLanguages.Chinese).HitAt5.ShouldBeGreaterThanOrEqualTo(0.95);
+        report.For(KbLanguages.Chinese).HitAt5.ShouldBeGreaterThanOrEqualTo(0.91);
+        report.For(KbLanguages.English).HitAt5.ShouldBeGreaterThanOrEqualTo(0.89);
+    }
+
+    [Fact]
+    public async Task Relevance_SqliteAndPostgres_RankTheSharedSetWithinAPointOfEachOther()
+    {
+        if (!TestPostgres.IsAvailable)
+        {
+            return; // CI sets WALLETDESK_TEST_POSTGRES; without it there is nothing to compare.
+        }
+
+        var queries = SearchEvaluation.ParseCsv(KnowledgeImporter.StarterEvaluationCsv());
+        var sqlite = await EvaluateAsync(Providers.Sqlite, queries);
+        var postgres = await EvaluateAsync(Providers.Postgres, queries);
+
+        foreach (var lang in KbLanguages.All)
+        {
+            var (s, p) = (sqlite.For(lang), postgres.For(lang));
+            Math.Abs(s.RecallAt5 - p.RecallAt5).ShouldBeLessThanOrEqualTo(0.01, $"{lang} recall@5: SQLite {s.RecallAt5:F3}, PostgreSQL {p.RecallAt5:F3}");
+            Math.Abs(s.MrrAt10 - p.MrrAt10).ShouldBeLessThanOrEqualTo(0.01, $"{lang} MRR@10: SQLite {s.MrrAt10:F3}, PostgreSQL {p.MrrAt10:F3}");
+        }
+    }
+
+    private async Task<EvaluationReport> EvaluateAsync(string provider, IReadOnlyList<EvaluationQuery> queries)
+    {
+        var app = await AppAsync(provider);
+        await using var scope = app.Scope();
+        return await SearchEvaluation.RunAsync(scope.ServiceProvider.GetRequiredService<KnowledgeSearch>(), queries);
     }
 
     private static string Comparable(ArticleFile f) =>

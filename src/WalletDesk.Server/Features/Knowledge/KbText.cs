@@ -20,6 +20,17 @@ public static partial class KbText
     /// <summary>A category or section key: same shape as a slug, up to 48 characters.</summary>
     public static bool IsValidKey(string? key) => key is { Length: >= 2 and <= 48 } && SlugPattern().IsMatch(key);
 
+    /// <summary>
+    /// True when the text holds a control character (U+0000–U+001F, U+007F–U+009F: NUL, tab, newline, escape …).
+    /// No reader types one into a search box; SQLite ends text at a NUL, so <c>"\0"</c> inside a LIKE pattern became
+    /// the empty pattern and matched every article. Search queries with them are refused, not cleaned.
+    /// </summary>
+    public static bool HasControlCharacters(string? text) =>
+        text is not null && (text.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') >= 0 || text.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') >= 0);
+
+    /// <summary>The plain message for a search query with a control character (help center in HelpText, CLI here).</summary>
+    public const string ControlCharacterMessage = "The search text contains a control character (such as a tab, a line break or NUL); type plain text.";
+
     [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();
 }

@@ -162,6 +162,11 @@ internal static class KnowledgeEndpoints
             return Problems.Validation("q", $"q must be at most {KbLimits.QueryLength} characters.");
         }
 
+        if (KbText.HasControlCharacters(q))
+        {
+            return Problems.Validation("q", "q must not contain control characters (tab, line break, NUL …).");
+        }
+
         return TypedResults.Ok(await service.ListAsync(status, lang, q, stale, missingTranslation, ct));
     }
 
@@ -234,6 +239,10 @@ internal static class KnowledgeEndpoints
         else if (q.Length > KbLimits.QueryLength)
         {
             errors["q"] = [$"q must be at most {KbLimits.QueryLength} characters."];
+        }
+        else if (KbText.HasControlCharacters(q))
+        {
+            errors["q"] = ["q must not contain control characters (tab, line break, NUL …)."];
         }
 
         if (lang is not null && !KbLanguages.IsKnown(lang))

@@ -64,6 +64,7 @@ public static class HelpText
         ["how-can-we-help"] = ("How can we help?", "有什么可以帮你？"),
         ["results-for"] = ("Results for", "搜索结果："),
         ["showing-results-for"] = ("Showing results for", "已显示以下内容的结果："),
+        ["control-characters"] = ("Your search contains a control character (such as a tab or a line break). Please type plain text.", "搜索内容含有控制字符（如制表符或换行符），请输入普通文字。"),
         ["no-results"] = ("No articles match your search. Try other words, or contact us below.", "没有找到相关文章。换个说法试试，或通过下方方式联系我们。"),
         ["other-language-note"] = ("This article is not available in English yet, so it is shown in Chinese.", "这篇文章暂时没有中文版，以下显示英文版。"),
         ["other-language"] = ("Chinese", "英文"),

@@ -1,24 +1,28 @@
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
 namespace WalletDesk.Server.Features.Knowledge.Rendering;
 
 /// <summary>
-/// An allowlist HTML sanitizer on a real HTML parser (AngleSharp). Everything it returns is re-serialized from
-/// the parsed tree: only the tags and attributes below survive; script-like elements are dropped with their
-/// content, other unknown elements are unwrapped; links keep only http, https, mailto and relative URLs; images
-/// only relative URLs or http(s) URLs on an allowed host. Markdig's <c>DisableHtml()</c> is the first line;
-/// this is the one that holds (SECURITY-CHECKLIST A3, A5, N2).
+/// Article HTML through the maintained HtmlSanitizer package (Ganss.Xss, on AngleSharp's HTML parser) with our
+/// allowlist: only the tags and attributes below survive, schemes http/https/mailto (and relative), no style, no
+/// comments, no data attributes. Around it, two rules of ours: script-like elements (and anything outside the HTML
+/// namespace: svg, math) are dropped with their content before it runs, other unknown elements are unwrapped; after it,
+/// links keep only http, https, mailto and relative URLs (a refused link becomes its text; absolute links get
+/// <c>rel="nofollow noopener noreferrer"</c>) and images only relative URLs or https on an allowed host's default port
+/// (a refused image becomes its alt text). Markdig's <c>DisableHtml()</c> is the first line; this is the one that holds
+/// (SECURITY-CHECKLIST A3, A5, N2).
 /// </summary>
 public static partial class HtmlSanitizer
 {
-    private static readonly HashSet<string> AllowedTags = new(StringComparer.Ordinal)
-    {
+    private static readonly string[] AllowedTags =
+    [
         "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "del", "s", "ins", "mark", "sub", "sup",
         "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
         "span", "dl", "dt", "dd",
-    };
+    ];
 
     // Removed with everything inside: their content is code, a separate document or a form control, never article text.
     private static readonly HashSet<string> DropWithContent = new(StringComparer.Ordinal)
@@ -40,6 +44,28 @@ public static partial class HtmlSanitizer
 
     private static readonly HtmlParser Parser = new(new HtmlParserOptions { IsScripting = false });
 
+    // Configured once and never changed afterwards, so one instance serves concurrent calls.
+    private static readonly Ganss.Xss.HtmlSanitizer Library = CreateLibrarySanitizer();
+
+    private static Ganss.Xss.HtmlSanitizer CreateLibrarySanitizer()
+    {
+        var sanitizer = new Ganss.Xss.HtmlSanitizer(new Ganss.Xss.HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(AllowedTags, StringComparer.OrdinalIgnoreCase),
+            AllowedAttributes = new HashSet<string>(AllowedAttributes.Values.SelectMany(a => a), StringComparer.OrdinalIgnoreCase),
+            AllowedSchemes = new HashSet<string>(["http", "https", "mailto"], StringComparer.OrdinalIgnoreCase),
+            UriAttributes = new HashSet<string>(["href", "src"], StringComparer.OrdinalIgnoreCase),
+            AllowedCssProperties = new HashSet<string>(StringComparer.OrdinalIgnoreCase),
+            AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
+        })
+        {
+            // Unknown elements are unwrapped (their text stays); dangerous ones were dropped with their content before.
+            KeepChildNodes = true,
+            AllowDataAttributes = false,
+        };
+        return sanitizer;
+    }
+
     /// <summary>Returns HTML containing only allowlisted markup. Safe to emit as-is into a page.</summary>
     public static string Sanitize(string html, IReadOnlyCollection<string>? allowedImageHosts = null)
     {
@@ -49,91 +75,71 @@ public static partial class HtmlSanitizer
         }
 
         var document = Parser.ParseDocument("<!DOCTYPE html><html><body><div></div></body></html>");
-        var container = document.Body!.FirstElementChild!;
+        var container = (IHtmlElement)document.Body!.FirstElementChild!;
         foreach (var node in Parser.ParseFragment(html, container).ToList())
         {
             container.AppendChild(node);
         }
 
-        CleanChildren(container, allowedImageHosts ?? []);
+        foreach (var element in container.QuerySelectorAll("*").ToList())
+        {
+            if (element.NamespaceUri != NamespaceNames.HtmlUri || DropWithContent.Contains(element.LocalName.ToLowerInvariant()))
+            {
+                element.Remove();
+            }
+        }
+
+        Library.SanitizeDom(document, container);
+        ApplyOurRules(container, allowedImageHosts ?? []);
         return container.InnerHtml;
     }
 
-    private static void CleanChildren(INode parent, IReadOnlyCollection<string> imageHosts)
+    /// <summary>Per-tag attributes and values, and the link and image URL rules, on what the library kept.</summary>
+    private static void ApplyOurRules(IElement container, IReadOnlyCollection<string> imageHosts)
     {
-        foreach (var node in parent.ChildNodes.ToList())
+        foreach (var element in container.QuerySelectorAll("*").ToList())
         {
-            switch (node)
+            var name = element.LocalName.ToLowerInvariant();
+            AllowedAttributes.TryGetValue(name, out var allowed);
+            foreach (var attribute in element.Attributes.ToList())
             {
-                case IElement element:
-                    CleanElement(element, imageHosts);
-                    break;
-                case IText:
-                    break;
-                default:
-                    // Comments, processing instructions, doctypes.
-                    parent.RemoveChild(node);
-                    break;
-            }
-        }
-    }
-
-    private static void CleanElement(IElement element, IReadOnlyCollection<string> imageHosts)
-    {
-        var name = element.LocalName.ToLowerInvariant();
-        var isHtml = element.NamespaceUri == AngleSharp.Dom.NamespaceNames.HtmlUri;
-        if (!isHtml || DropWithContent.Contains(name))
-        {
-            element.Remove();
-            return;
-        }
-
-        CleanChildren(element, imageHosts);
-        if (!AllowedTags.Contains(name))
-        {
-            Unwrap(element);
-            return;
-        }
-
-        AllowedAttributes.TryGetValue(name, out var allowed);
-        foreach (var attribute in element.Attributes.ToList())
-        {
-            var attributeName = attribute.Name.ToLowerInvariant();
-            if (allowed is null || !allowed.Contains(attributeName) || !IsAllowedAttributeValue(name, attributeName, attribute.Value))
-            {
-                element.RemoveAttribute(attribute.NamespaceUri, attribute.LocalName);
-            }
-        }
-
-        if (name == "a")
-        {
-            var href = element.GetAttribute("href");
-            var safe = href is null ? null : SafeLink(href);
-            if (safe is null)
-            {
-                // A link that may not point where it says is just its text.
-                Unwrap(element);
-                return;
+                var attributeName = attribute.Name.ToLowerInvariant();
+                if (allowed is null || !allowed.Contains(attributeName) || !IsAllowedAttributeValue(name, attributeName, attribute.Value))
+                {
+                    element.RemoveAttribute(attribute.NamespaceUri, attribute.LocalName);
+                }
             }
 
-            element.SetAttribute("href", safe);
-            if (IsAbsolute(safe))
+            if (name == "a")
             {
-                element.SetAttribute("rel", "nofollow noopener noreferrer");
-            }
-        }
-        else if (name == "img")
-        {
-            var src = element.GetAttribute("src");
-            var safe = src is null ? null : SafeImage(src, imageHosts);
-            if (safe is null)
-            {
-                var alt = element.GetAttribute("alt");
-                element.Replace(element.Owner!.CreateTextNode(alt ?? ""));
-                return;
-            }
+                var href = element.GetAttribute("href");
+                var safe = href is null ? null : SafeLink(href);
+                if (safe is null)
+                {
+                    // A link that may not point where it says is just its text.
+                    Unwrap(element);
+                    continue;
+                }
 
-            element.SetAttribute("src", safe);
+                element.SetAttribute("href", safe);
+                if (IsAbsolute(safe))
+                {
+                    element.SetAttribute("rel", "nofollow noopener noreferrer");
+                }
+            }
+            else if (name == "img")
+            {
+                var src = element.GetAttribute("src");
+                var safe = src is null ? null : SafeImage(src, imageHosts);
+                if (safe is null)
+                {
+                    var alt = element.GetAttribute("alt");
+                    element.Replace(element.Owner!.CreateTextNode(alt ?? ""));
+                    continue;
+                }
+
+                element.SetAttribute("src", safe);
+            }
         }
     }
 

@@ -123,18 +123,4 @@ internal static class Highlighter
 
         return html.ToString();
     }
-
-    /// <summary>The original spelling in <paramref name="text"/> of a term (for "showing results for"), if it occurs.</summary>
-    public static string? SurfaceOf(string text, string term)
-    {
-        foreach (var token in TextAnalyzer.Tokenize(text.ToLowerInvariant(), unigrams: false))
-        {
-            if (token.Term == term)
-            {
-                return text.Substring(token.Start, token.Length).ToLowerInvariant();
-            }
-        }
-
-        return null;
-    }
 }

@@ -30,32 +30,23 @@ public sealed record SearchResults(string Query, string? CorrectedQuery, string 
 /// </summary>
 public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabulary, KnowledgeSynonyms synonyms)
 {
-    private const int Candidates = 60;
+    // Every provider hands this many candidates to the shared ranking (Bm25); the PostgreSQL pools are 200 rows too.
+    private const int Candidates = 200;
     private const double TitleBoost = 1.5;
     private const double OtherLanguageFactor = 0.75;
 
     public async Task<SearchResults> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
         var normalizedQuery = TextAnalyzer.Normalize(request.Query.Trim());
-        var terms = TextAnalyzer.QueryTerms(normalizedQuery);
-        if (terms.Count == 0)
+        if (TextAnalyzer.QueryTerms(normalizedQuery).Count == 0)
         {
             return new SearchResults(request.Query, null, request.Lang, [], []);
         }
 
         var snapshot = await vocabulary.GetAsync(db, cancellationToken);
         var vocab = request.IncludeInternal ? snapshot.All : snapshot.Public;
-        var corrections = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < terms.Count; i++)
-        {
-            if (TextAnalyzer.IsLatinWord(terms[i]) && vocab.Correct(terms[i]) is { } corrected)
-            {
-                corrections[terms[i]] = corrected;
-                terms[i] = corrected;
-            }
-        }
-
-        terms = terms.Distinct(StringComparer.Ordinal).ToList();
+        var correctedQuery = CorrectSpelling(normalizedQuery, vocab);
+        var terms = TextAnalyzer.QueryTerms(correctedQuery ?? normalizedQuery);
         // Synonyms are extra search items (a phrase is "word word", searched as adjacent terms); they count in the
         // index's ranking like the reader's own words and stand in for them in the title-coverage boost.
         var expansions = synonyms.Expand(terms, joined => vocab.Frequency(joined) > 0);
@@ -65,12 +56,13 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
             : await PostgresCandidatesAsync(items, vocab, request.IncludeInternal, cancellationToken);
         if (candidates.Count == 0)
         {
-            return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, null), request.Lang, items, []);
+            return new SearchResults(request.Query, correctedQuery, request.Lang, items, []);
         }
 
         var alternatives = terms.Select(t => Alternatives(t, expansions)).ToList();
-        var max = candidates.Max(c => c.Rank);
-        var ranked = candidates
+        var scored = candidates.Select(c => c with { Rank = Bm25.Score(c, items, vocab) }).ToList();
+        var max = scored.Max(c => c.Rank);
+        var ranked = scored
             .Select(c =>
             {
                 var titleTerms = new HashSet<string>(c.Title.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
@@ -98,7 +90,6 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
 
         var termSet = new HashSet<string>(items.SelectMany(i => i.Split(' ')), StringComparer.Ordinal);
         var hits = new List<SearchHit>(ranked.Count);
-        string? firstText = null;
         for (var i = 0; i < ranked.Count; i++)
         {
             var (candidate, score) = ranked[i];
@@ -107,22 +98,22 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
                 continue;
             }
 
-            firstText ??= text.Title + " " + text.Plain;
             hits.Add(new SearchHit(
                 candidate.ArticleId, shownIds[i], candidate.Slug, text.Lang, text.Title,
                 Highlighter.Highlight(text.Title, termSet), Highlighter.Snippet(text.Plain, termSet),
                 Math.Round(score, 4), candidate.Category, candidate.Visibility, text.Lang != request.Lang));
         }
 
-        return new SearchResults(request.Query, CorrectedQuery(normalizedQuery, corrections, firstText), request.Lang, items, hits);
+        return new SearchResults(request.Query, correctedQuery, request.Lang, items, hits);
     }
 
     /// <summary>A query term and the synonym items that can stand in for it (those whose group it belongs to).</summary>
     private List<string> Alternatives(string term, IReadOnlyList<string> expansions) =>
         [term, .. expansions.Where(e => synonyms.AreSynonyms(term, e))];
 
-    /// <summary>A candidate from the index: translation id, language, analysed title terms, provider score (higher is better), article fields.</summary>
-    internal sealed record Candidate(long Id, string Lang, string Title, double Rank, long ArticleId, string Slug, string Category, string Visibility);
+    /// <summary>A candidate from the index: translation id, language, analysed title terms, score (higher is better), article fields, the other analysed fields.</summary>
+    internal sealed record Candidate(long Id, string Lang, string Title, double Rank, long ArticleId, string Slug, string Category, string Visibility,
+        string Tags, string Body, string Unigrams);
 
     private sealed record DisplayText(string Lang, string Title, string Plain);
 
@@ -145,7 +136,7 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
     // Rank inside the index first (only ids and scores), then read the stored fields of the 60 best: reading them
     // for every match before sorting is what makes a naive query slow on common terms.
     internal const string SqliteCandidateSql = """
-        SELECT f.rowid, f.lang, f.title, c.score, f.article, f.slug, f.category, f.vis
+        SELECT f.rowid, f.lang, f.title, c.score, f.article, f.slug, f.category, f.vis, f.tags, f.body, f.uni
         FROM (SELECT rowid AS id, -bm25(kb_search_fts, 10.0, 4.0, 1.0, 0.3, 0.0) AS score
               FROM kb_search_fts WHERE kb_search_fts MATCH $match
               ORDER BY score DESC LIMIT $limit) AS c
@@ -153,23 +144,12 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         ORDER BY c.score DESC
         """;
 
-    // The final PostgreSQL score: ts_rank has no IDF, so each search item is ranked on its own and weighted by its
-    // IDF. The tsvector is detoasted once per row (the `|| ''` copy) instead of once per item: touching a stored
-    // tsvector (~10 µs, most are stored out of line) is what a PostgreSQL search spends its time on. Each item's
-    // tsquery is parsed once (`items`), not once per candidate row.
+    // The pool's analysed fields, for the ranking both providers share (Bm25): ts_rank has no IDF and no
+    // saturation, so a common word in a title outweighed every body match of rarer words.
     private const string PostgresScoreSql = """
-        ,
-        items AS MATERIALIZED (
-            SELECT to_tsquery('simple', q.term) AS query, q.weight
-            FROM unnest(@terms::text[], @weights::float8[]) AS q(term, weight))
-        SELECT c."TranslationId", c.lang, c.title, s.score, c.article, c.slug, c.category, c.vis
+
+        SELECT c."TranslationId", c.lang, c.title, 0.0::float8, c.article, c.slug, c.category, c.vis, c.tags, c.body, c.uni
         FROM candidates JOIN kb_search_index AS c ON c."TranslationId" = candidates.id
-        CROSS JOIN LATERAL (SELECT c.tsv || ''::tsvector AS v OFFSET 0) AS d
-        CROSS JOIN LATERAL (
-            SELECT coalesce(sum(ts_rank('{0.05,0.1,0.4,1.0}', d.v, items.query, 1) * items.weight), 0) AS score
-            FROM items) AS s
-        ORDER BY s.score DESC
-        LIMIT @limit
         """;
 
     // Few matching rows (by the vocabulary's counts): rank every match cheaply with one ts_rank, score the best 200.
@@ -180,7 +160,7 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
             WHERE tsv @@ query AND (@internal OR vis = 'public')
             ORDER BY ts_rank('{0.05,0.1,0.4,1.0}', tsv, query, 1) DESC
             LIMIT 200)
-        """ + "\n" + PostgresScoreSql;
+        """ + PostgresScoreSql;
 
     // Many matching rows: never touch all their tsvectors. Candidates are the rows with the query's rarest items
     // (the vocabulary says there are few) plus the best title/tag matches for all items, ranked on the small `head`
@@ -237,11 +217,8 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         var plan = PlanPostgres(items, vocab);
         var parameters = new List<(string, object)>
         {
-            ("@terms", items.Select(TsItem).ToArray()),
-            ("@weights", items.Select(i => i.Split(' ').Max(vocab.Idf)).ToArray()),
             ("@match", TsQuery(items)),
             ("@internal", includeInternal),
-            ("@limit", Candidates),
         };
         if (plan.Rare is { Count: > 0 } rare)
         {
@@ -302,7 +279,8 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
     private Task<List<Candidate>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
         ReadAsync(sql, db.IsSqlite ? null : PostgresPlannerSettings, reader => new Candidate(
             reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture),
-            reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetString(7)), cancellationToken, parameters);
+            reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetString(7),
+            reader.GetString(8), reader.GetString(9), reader.GetString(10)), cancellationToken, parameters);
 
     /// <summary>Title as written and plain text of the translations to show, straight from the index.</summary>
     private async Task<Dictionary<long, DisplayText>> DisplayAsync(List<long> ids, CancellationToken cancellationToken)
@@ -375,22 +353,38 @@ public sealed class KnowledgeSearch(AppDbContext db, KnowledgeVocabulary vocabul
         }
     }
 
-    /// <summary>The query as the reader typed it with misspelt words replaced by the words that were searched for.</summary>
-    private static string? CorrectedQuery(string normalizedQuery, Dictionary<string, string> corrections, string? sampleText)
+    /// <summary>
+    /// The query with its misspelt words replaced by the closest words of the help center, or null when none is
+    /// misspelt. A word is misspelt only when it is Latin, 3+ letters, not a stop word, matches nothing in the index (its
+    /// stem is no indexed term and it is no written word), and is not a real English word (<see cref="EnglishWords"/>):
+    /// "many" or "retrieve" are left alone even when no article uses them. Words are replaced where they were typed, one
+    /// span per word, so the rest of the query (hyphens, apostrophes, other scripts) stays as it was.
+    /// </summary>
+    internal static string? CorrectSpelling(string normalizedQuery, VocabularySet vocab)
     {
-        if (corrections.Count == 0)
+        System.Text.StringBuilder? result = null;
+        var position = 0;
+        foreach (var (start, length) in TextAnalyzer.WordSpans(normalizedQuery))
         {
-            return null;
+            var word = normalizedQuery.Substring(start, length);
+            if (!IsMisspelt(word, vocab) || vocab.CorrectWord(word) is not { } correction)
+            {
+                continue;
+            }
+
+            result ??= new System.Text.StringBuilder(normalizedQuery.Length + 8);
+            result.Append(normalizedQuery, position, start - position).Append(correction);
+            position = start + length;
         }
 
-        var result = normalizedQuery;
-        foreach (var token in TextAnalyzer.Tokenize(normalizedQuery, unigrams: false).Where(t => corrections.ContainsKey(t.Term)).OrderByDescending(t => t.Start))
-        {
-            var replacement = corrections[token.Term];
-            var surface = sampleText is null ? null : Highlighter.SurfaceOf(sampleText, replacement);
-            result = string.Concat(result.AsSpan(0, token.Start), surface ?? replacement, result.AsSpan(token.Start + token.Length));
-        }
-
-        return result;
+        return result?.Append(normalizedQuery, position, normalizedQuery.Length - position).ToString();
     }
+
+    private static bool IsMisspelt(string word, VocabularySet vocab) =>
+        word.Length >= 3
+        && TextAnalyzer.IsLatinWord(word)
+        && !TextAnalyzer.IsStopWord(word)
+        && vocab.Frequency(PorterStemmer.Stem(word)) == 0
+        && !vocab.SurfaceFrequency.ContainsKey(word)
+        && !EnglishWords.Contains(word);
 }

@@ -30,6 +30,12 @@ public sealed class KnowledgeSynonyms
         "contact support, customer service, talk to a human, human agent, live agent, 客服, 人工, 转人工",
         "charged twice, double charge, duplicate payment, 重复扣款, 扣了两次",
         "not arrived, not received, 没到账, 未到账, 没收到",
+        // Words Chinese-speaking customers use interchangeably (issue 14).
+        "账号, 账户, 帐号, 帐户",
+        "关闭, 关掉, 停用",
+        "收款, 收钱",
+        "二维码, 收款码",
+        "删除, 清除, 删掉",
     ];
 
     /// <summary>At most this many extra search items per query, so a query cannot grow without bound.</summary>

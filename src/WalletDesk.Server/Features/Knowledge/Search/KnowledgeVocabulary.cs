@@ -11,51 +11,52 @@ internal sealed class VocabularySet
     public Dictionary<string, int> DocumentFrequency { get; } = new(StringComparer.Ordinal);
     public int Documents { get; set; }
 
-    /// <summary>Latin word terms grouped by length, the candidate pool for correcting a misspelt word.</summary>
-    public Dictionary<int, List<string>> LatinByLength { get; } = [];
+    /// <summary>Words as written in the articles (lower-case Latin letters, 3+), with the number of articles that use them.</summary>
+    public Dictionary<string, int> SurfaceFrequency { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The written words grouped by length, the candidate pool for correcting a misspelt word.</summary>
+    private Dictionary<int, List<string>> SurfaceByLength { get; } = [];
+
+    /// <summary>Terms in all documents' title, tags and body together (for BM25's average document length).</summary>
+    public long TotalLength { get; set; }
+
+    public double AverageLength => Documents == 0 ? 1 : Math.Max(1, (double)TotalLength / Documents);
 
     public int Frequency(string term) => DocumentFrequency.GetValueOrDefault(term);
 
-    /// <summary>BM25's idf, never below a small floor so very common terms still count a little.</summary>
-    public double Idf(string term)
-    {
-        var df = Frequency(term);
-        return Math.Max(0.05, Math.Log(1 + ((Documents - df + 0.5) / (df + 0.5))));
-    }
+    /// <summary>Terms that occur in some title or tag list: the product's and features' names, as editors write them.</summary>
+    public HashSet<string> HeadTerms { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The indexed term closest to an unknown word by edit distance (optimal string alignment: insertions,
-    /// deletions, substitutions and adjacent swaps), at most 1 edit for short words and 2 for longer ones;
-    /// ties go to the more common term.
+    /// The written word of the articles closest to a misspelt word by edit distance (optimal string alignment:
+    /// insertions, deletions, substitutions and adjacent swaps), at most 1 edit for words of up to 4 letters and 2 for
+    /// longer ones; ties go to the word more articles use, then to the alphabetically first. Words, not stems, so what
+    /// the reader is shown is a real word ("delivery", never "deliveri").
     /// </summary>
-    public string? Correct(string term)
+    public string? CorrectWord(string word)
     {
-        if (term.Length < 3 || DocumentFrequency.ContainsKey(term))
-        {
-            return null;
-        }
-
-        var maxDistance = term.Length <= 4 ? 1 : 2;
+        var maxDistance = word.Length <= 4 ? 1 : 2;
         string? best = null;
         var bestDistance = int.MaxValue;
         var bestFrequency = 0;
-        for (var length = term.Length - maxDistance; length <= term.Length + maxDistance; length++)
+        for (var length = word.Length - maxDistance; length <= word.Length + maxDistance; length++)
         {
-            if (!LatinByLength.TryGetValue(length, out var candidates))
+            if (!SurfaceByLength.TryGetValue(length, out var candidates))
             {
                 continue;
             }
 
             foreach (var candidate in candidates)
             {
-                var distance = EditDistance.Osa(term, candidate, Math.Min(maxDistance, bestDistance));
+                var distance = EditDistance.Osa(word, candidate, Math.Min(maxDistance, bestDistance));
                 if (distance > maxDistance)
                 {
                     continue;
                 }
 
-                var frequency = DocumentFrequency[candidate];
-                if (distance < bestDistance || (distance == bestDistance && frequency > bestFrequency))
+                var frequency = SurfaceFrequency[candidate];
+                if (distance < bestDistance || (distance == bestDistance && (frequency > bestFrequency
+                    || (frequency == bestFrequency && string.CompareOrdinal(candidate, best) < 0))))
                 {
                     (best, bestDistance, bestFrequency) = (candidate, distance, frequency);
                 }
@@ -63,6 +64,48 @@ internal sealed class VocabularySet
         }
 
         return best;
+    }
+
+    /// <summary>Counts a document's written words (lower-case Latin letter runs of 3+ letters in its title and text).</summary>
+    public void AddSurfaces(string text)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var lower = text.ToLowerInvariant();
+        var start = -1;
+        for (var i = 0; i <= lower.Length; i++)
+        {
+            var letter = i < lower.Length && lower[i] is >= 'a' and <= 'z';
+            if (letter && start < 0)
+            {
+                start = i;
+            }
+            else if (!letter && start >= 0)
+            {
+                if (i - start >= 3 && (i == lower.Length || !char.IsLetterOrDigit(lower[i])) && (start == 0 || !char.IsLetterOrDigit(lower[start - 1])))
+                {
+                    seen.Add(lower[start..i]);
+                }
+
+                start = -1;
+            }
+        }
+
+        foreach (var word in seen)
+        {
+            if (SurfaceFrequency.TryGetValue(word, out var count))
+            {
+                SurfaceFrequency[word] = count + 1;
+                continue;
+            }
+
+            SurfaceFrequency[word] = 1;
+            if (!SurfaceByLength.TryGetValue(word.Length, out var list))
+            {
+                SurfaceByLength[word.Length] = list = [];
+            }
+
+            list.Add(word);
+        }
     }
 
     public void Add(IEnumerable<string> documentTerms)
@@ -77,15 +120,6 @@ internal sealed class VocabularySet
             }
 
             DocumentFrequency[term] = 1;
-            if (term.Length >= 3 && TextAnalyzer.IsLatinWord(term))
-            {
-                if (!LatinByLength.TryGetValue(term.Length, out var list))
-                {
-                    LatinByLength[term.Length] = list = [];
-                }
-
-                list.Add(term);
-            }
         }
     }
 }
@@ -152,26 +186,41 @@ public sealed class KnowledgeVocabulary(IOptions<KnowledgeOptions> options, Time
         {
             await using var command = connection.CreateCommand();
             command.CommandText = db.IsSqlite
-                ? "SELECT vis, title, tags, body FROM kb_search_fts"
-                : "SELECT vis, title, tags, body FROM kb_search_index";
+                ? "SELECT vis, title, tags, body, display, plain FROM kb_search_fts"
+                : "SELECT vis, title, tags, body, display, plain FROM kb_search_index";
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var terms = new HashSet<string>(StringComparer.Ordinal);
             while (await reader.ReadAsync(cancellationToken))
             {
                 terms.Clear();
+                var length = 0;
                 for (var column = 1; column <= 3; column++)
                 {
                     foreach (var term in reader.GetString(column).Split(' ', StringSplitOptions.RemoveEmptyEntries))
                     {
                         terms.Add(term);
+                        length++;
+                        if (column < 3)
+                        {
+                            all.HeadTerms.Add(term);
+                            if (reader.GetString(0) == ArticleVisibility.Public)
+                            {
+                                publicSet.HeadTerms.Add(term);
+                            }
+                        }
                     }
                 }
 
+                var written = reader.GetString(4) + "\n" + reader.GetString(5);
                 all.Add(terms);
+                all.TotalLength += length;
+                all.AddSurfaces(written);
                 if (reader.GetString(0) == ArticleVisibility.Public)
                 {
                     publicSet.Add(terms);
+                    publicSet.TotalLength += length;
+                    publicSet.AddSurfaces(written);
                 }
             }
         }

@@ -119,6 +119,30 @@ internal static class TextAnalyzer
         return tokens;
     }
 
+    /// <summary>Where each Latin word of normalized text is (apostrophes inside a word included), as <see cref="Tokenize"/> finds them.</summary>
+    public static IEnumerable<(int Start, int Length)> WordSpans(string normalized)
+    {
+        var i = 0;
+        while (i < normalized.Length)
+        {
+            if (!IsWordChar(normalized[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < normalized.Length && (IsWordChar(normalized[i]) || IsApostropheInWord(normalized, i)))
+            {
+                i++;
+            }
+
+            yield return (start, i - start);
+        }
+    }
+
+    public static bool IsStopWord(string word) => EnglishStopWords.Contains(word);
+
     private static bool IsApostropheInWord(string s, int i) =>
         s[i] is '\'' or '\u2019' && i > 0 && i + 1 < s.Length && char.IsLetter(s[i - 1]) && char.IsLetter(s[i + 1]);
 
