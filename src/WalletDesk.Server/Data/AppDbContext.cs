@@ -57,6 +57,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Features.Email.EmailMessage> EmailOutbox => Set<Features.Email.EmailMessage>();
     public DbSet<Features.Chat.ChatConversation> ChatConversations => Set<Features.Chat.ChatConversation>();
     public DbSet<Features.Chat.ChatAgent> ChatAgents => Set<Features.Chat.ChatAgent>();
+    public DbSet<Features.Chat.ChatTranscriptMail> ChatTranscriptMail => Set<Features.Chat.ChatTranscriptMail>();
 
     public abstract bool IsSqlite { get; }
 

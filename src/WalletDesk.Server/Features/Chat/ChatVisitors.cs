@@ -43,7 +43,9 @@ public sealed class ChatVisitors(IDataProtectionProvider protection, AppDbContex
         });
         await db.SaveChangesAsync(ct);
         var expires = now.AddMinutes(options.Value.VisitorTokenMinutes);
-        var token = TokenPrefix + protection.CreateProtector(Purpose).ToTimeLimitedDataProtector().Protect(id.ToString("N"), expires);
+        // The expiry travels inside the protected payload and is checked against the injected clock: the time-limited
+        // protector checks its own against the system clock, which made tokens minted on any other clock fail.
+        var token = TokenPrefix + protection.CreateProtector(Purpose).Protect($"{id:N}|{expires.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         return new VisitorToken(token, expires, id);
     }
 
@@ -57,8 +59,11 @@ public sealed class ChatVisitors(IDataProtectionProvider protection, AppDbContex
 
         try
         {
-            var payload = protection.CreateProtector(Purpose).ToTimeLimitedDataProtector().Unprotect(token[TokenPrefix.Length..], out var expires);
-            return expires > time.GetUtcNow() && Guid.TryParseExact(payload, "N", out var id) ? id : null;
+            var parts = protection.CreateProtector(Purpose).Unprotect(token[TokenPrefix.Length..]).Split('|');
+            return parts.Length == 2
+                && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+                && ticks > time.GetUtcNow().UtcTicks
+                && Guid.TryParseExact(parts[0], "N", out var id) ? id : null;
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
