@@ -64,6 +64,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Features.Insights.HourlyChannelArrivals> InsightHourlyChannelArrivals => Set<Features.Insights.HourlyChannelArrivals>();
     public DbSet<Features.Insights.InsightRollupState> InsightRollupStates => Set<Features.Insights.InsightRollupState>();
     public DbSet<Features.Insights.InsightAlert> InsightAlerts => Set<Features.Insights.InsightAlert>();
+    public DbSet<Features.Chat.ChatTranscriptMail> ChatTranscriptMail => Set<Features.Chat.ChatTranscriptMail>();
 
     public abstract bool IsSqlite { get; }
 

@@ -19,9 +19,9 @@ public static class DataModule
             sp.GetRequiredService<DataPaths>()));
 
         services.AddDbContextFactory<SqliteAppDbContext>((sp, options) =>
-            ConfigureSqlite(options, sp.GetRequiredService<ConnectionSettings>().ConnectionString));
+            ConfigureSqlite(options, sp.GetRequiredService<ConnectionSettings>().ConnectionString, sp.GetService<ILoggerFactory>()));
         services.AddDbContextFactory<PostgresAppDbContext>((sp, options) =>
-            ConfigurePostgres(options, sp.GetRequiredService<ConnectionSettings>().ConnectionString));
+            ConfigurePostgres(options, sp.GetRequiredService<ConnectionSettings>().ConnectionString, sp.GetService<ILoggerFactory>()));
 
         services.AddSingleton<IDbContextFactory<AppDbContext>, AppDbContextFactory>();
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
@@ -29,14 +29,18 @@ public static class DataModule
         return services;
     }
 
-    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmaInterceptor())
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, ILoggerFactory? loggers = null) =>
+        WithErrorLogging(options.UseSqlite(connectionString).AddInterceptors(new SqlitePragmaInterceptor()), loggers);
 
-    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString)
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString, ILoggerFactory? loggers = null) =>
+        WithErrorLogging(options.UseNpgsql(connectionString), loggers);
+
+    // EF Core logs every failed command and save as an Error with a stack trace, handled or not; DatabaseErrorLogging
+    // logs them instead, telling expected unique-key conflicts from real failures.
+    private static void WithErrorLogging(DbContextOptionsBuilder options, ILoggerFactory? loggers) =>
+        options
+            .AddInterceptors(new DatabaseErrorLogging((loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("WalletDesk.Server.Data.DatabaseErrors")))
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning, RelationalEventId.CommandError, CoreEventId.SaveChangesFailed));
 
     /// <summary>Creates a context outside DI (the CLI and tests).</summary>
     public static AppDbContext CreateContext(bool postgres, string connectionString)

@@ -21,12 +21,42 @@ internal sealed class WalletDeskExceptionHandler(ILogger<WalletDeskExceptionHand
         }
 
         httpContext.Response.StatusCode = status;
+        if (JsonFieldOf(exception) is { } field)
+        {
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = exception,
+                ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]>
+                {
+                    [field] = ["This value has the wrong JSON type for this field (numbers, money amounts included, must be JSON numbers, not strings)."],
+                })
+                {
+                    Status = status,
+                    Title = "The request has invalid fields.",
+                    Detail = detail,
+                },
+            });
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>The request field a JSON body error is about (<c>$.amountMinor</c> → <c>amountMinor</c>), when System.Text.Json knows it.</summary>
+    internal static string? JsonFieldOf(Exception exception)
+    {
+        if (exception is not BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path: { Length: > 2 } path } }
+            || !path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return path[2..];
     }
 
     internal static (int Status, string Title, string Detail) Classify(Exception exception)

@@ -33,6 +33,12 @@ public static class WebModule
             context.ProblemDetails.Extensions.Remove("exception");
         });
         services.AddExceptionHandler<WalletDeskExceptionHandler>();
+        // The web defaults read numbers from JSON strings ("amountMinor": "500"); money and every other number
+        // must arrive as a JSON number, so a client's type confusion is a 400 naming the field, not a guess.
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        // Outside Development, a body that does not bind would be a bare 400; thrown, it reaches the exception
+        // handler, which names the field in a problem in every environment.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddWalletDeskRateLimits(builder.Configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddOpenApi();

@@ -138,7 +138,11 @@ public sealed class ChatRoutingTests
         var reply = await agent.Hub.InvokeAsync<ChatAck>("Send", state.ConversationId, "a", "Yes, in 40 countries.");
         await visitor.WaitForMessageAsync(state.ConversationId, m => m.Seq == reply.Seq);
 
-        var transcript = await visitor.Hub.InvokeAsync<TranscriptRequested>("RequestTranscript", state.ConversationId, null);
+        // The address left for contact is not proven: a transcript goes there only after the code mailed to it comes back.
+        (await Should.ThrowAsync<HubCallException>(() => visitor.Hub.InvokeAsync<TranscriptRequested>("RequestTranscript", state.ConversationId, "ana@example.com"))).Message.ShouldContain("sent a code");
+        var codeMail = await kit.App.WithDbAsync(db => db.EmailOutbox.AsNoTracking().SingleAsync(e => e.ToAddress == "ana@example.com" && e.Kind == "chat_transcript_code"));
+        var code = System.Text.RegularExpressions.Regex.Match(codeMail.TextBody, @"\b[A-Z]{4}-[A-Z]{4}\b").Value;
+        var transcript = await visitor.Hub.InvokeAsync<TranscriptRequested>("RequestTranscript", state.ConversationId, code);
         transcript.SentTo.ShouldBe("ana@example.com");
         var email = await kit.App.WithDbAsync(db => db.EmailOutbox.AsNoTracking().SingleAsync(e => e.Id == transcript.EmailId));
         email.TextBody.ShouldContain("Can I use the wallet abroad?");

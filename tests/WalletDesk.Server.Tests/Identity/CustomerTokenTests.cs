@@ -110,6 +110,40 @@ public sealed class CustomerTokenTests(DatabaseFixture fixture) : IClassFixture<
         hsError.ShouldNotBeNull("an HS256 token must not pass when the operator configured ES256");
     }
 
+    public static TheoryData<string, int, int> FutureIssueTimes => new()
+    {
+        // because, iat minus now (seconds), exp minus iat (seconds); no nbf, as a hand-made token would have
+        { "iat a year ahead, short lifetime", 365 * 24 * 3600, 600 },
+        { "iat a day ahead", 24 * 3600, 600 },
+        { "iat just past the 30 s skew", 31, 600 },
+        { "iat now, exp beyond the cap", 0, 3600 + 31 },
+    };
+
+    [Theory, MemberData(nameof(FutureIssueTimes))]
+    public async Task TokenIssuedInTheFuture_Is401AndCreatesNothing(string because, int issuedAheadSeconds, int lifetimeSeconds)
+    {
+        var app = await fixture.For(Providers.Sqlite);
+        var sub = "fut_" + Guid.NewGuid().ToString("N")[..8];
+        var iat = app.Clock.GetUtcNow().ToUnixTimeSeconds() + issuedAheadSeconds;
+
+        var response = await Client(app, SignedPayload($$"""{"sub":"{{sub}}","iss":"demo-wallet","aud":"walletdesk","iat":{{iat}},"exp":{{iat + lifetimeSeconds}}}""")).GetAsync("/api/me");
+
+        await response.ShouldReturnAsync(HttpStatusCode.Unauthorized);
+        (await app.WithDbAsync(db => Task.FromResult(db.Customers.Any(c => c.ExternalId == sub)))).ShouldBeFalse(because);
+    }
+
+    [Fact]
+    public async Task TokenIssuedSlightlyAhead_WithinClockSkew_IsAccepted()
+    {
+        var app = await fixture.For(Providers.Sqlite);
+        var sub = "skew_" + Guid.NewGuid().ToString("N")[..8];
+        var iat = app.Clock.GetUtcNow().ToUnixTimeSeconds() + 20;
+
+        var response = await Client(app, SignedPayload($$"""{"sub":"{{sub}}","iss":"demo-wallet","aud":"walletdesk","iat":{{iat}},"exp":{{iat + 600}}}""")).GetAsync("/api/me");
+
+        (await response.ReadAsAsync<CustomerMeResponse>()).ExternalId.ShouldBe(sub);
+    }
+
     private static HttpClient Client(WalletDeskFactory app, string token)
     {
         var client = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
@@ -139,6 +173,14 @@ public sealed class CustomerTokenTests(DatabaseFixture fixture) : IClassFixture<
             Expires = issuedAt + lifetime,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         });
+    }
+
+    private static string SignedPayload(string payloadJson)
+    {
+        static string B64(string json) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(json));
+        var signingInput = $"{B64("""{"alg":"HS256","typ":"JWT"}""")}.{B64(payloadJson)}";
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(TestKeys.CustomerSigningKey), Encoding.ASCII.GetBytes(signingInput));
+        return $"{signingInput}.{Base64UrlEncoder.Encode(signature)}";
     }
 
     private static string Unsigned(string sub, bool withExpiry, bool signed)

@@ -49,7 +49,7 @@ public sealed class SigningInTests(DatabaseFixture fixture) : IClassFixture<Data
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
-    public async Task SignIn_RepeatedFailures_LocksAccountEvenForRightPassword_ThenUnlocksAfterTime(string provider)
+    public async Task SignIn_RepeatedFailures_SlowDownThatClientEvenForRightPassword_ThenLetItInAfterThePause(string provider)
     {
         var app = await fixture.For(provider);
         var agent = await app.CreateStaffAsync(StaffRoles.Agent);
@@ -60,7 +60,7 @@ public sealed class SigningInTests(DatabaseFixture fixture) : IClassFixture<Data
         }
 
         var locked = await client.SubmitFormAsync("/console/sign-in", "sign-in", new() { ["Input.UserName"] = agent.UserName, ["Input.Password"] = agent.Password });
-        (await locked.ShouldReturnAsync(HttpStatusCode.OK)).ShouldContain("locked");
+        (await locked.ShouldReturnAsync(HttpStatusCode.OK)).ShouldContain(StaffAuthService.LockedMessage);
 
         app.Clock.Advance(TimeSpan.FromMinutes(16));
         var afterwards = await client.SubmitFormAsync("/console/sign-in", "sign-in", new() { ["Input.UserName"] = agent.UserName, ["Input.Password"] = agent.Password });

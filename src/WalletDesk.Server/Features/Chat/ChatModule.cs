@@ -28,6 +28,9 @@ public static class ChatModule
             options.AddFilter<ChatHubFilter>();
         });
         services.AddSingleton<ChatHubFilter>();
+        // The dispatcher logs every exception a hub method ends with, refusals included, as an Error with a stack;
+        // ChatHubFilter sees every call and logs refusals at Debug and defects at Error itself.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical));
         services.AddSingleton<ChatConnections>();
         services.AddSingleton<ChatFanout>();
         services.AddScoped<ChatService>();
@@ -84,7 +87,7 @@ public static class ChatModule
         if (origin.Length > 0 && !IsAllowedOrigin(context.Request, origin, context.RequestServices.GetRequiredService<IOptions<ChatOptions>>().Value))
         {
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("WalletDesk.Chat")
-                .LogWarning("Refused a chat connection from origin {Origin}", origin.Length > 200 ? origin[..200] : origin);
+                .LogInformation("Refused a chat connection from origin {Origin}", origin.Length > 200 ? origin[..200] : origin);
             await Results.Problem(
                 title: "Origin not allowed",
                 detail: "This site is not allowed to open WalletDesk chat. The operator lists allowed sites in Chat:AllowedOrigins.",

@@ -113,14 +113,14 @@ public sealed class ChatHubFilter(IOptions<ChatOptions> options, ILogger<ChatHub
             using var lease = limiter.AttemptAcquire(caller.Id);
             if (!lease.IsAcquired)
             {
-                throw new HubException("Too many messages at once. Wait a moment and try again.");
+                throw Refused(invocation, "Too many messages at once. Wait a moment and try again.");
             }
         }
 
         if (caller.IsStaff && !await StillAllowedAsync(invocation))
         {
             // Refused now; the monitor closes the connection on its next pass so broadcasts stop too.
-            throw new HubException("Your session has ended. Sign in again.");
+            throw Refused(invocation, "Your session has ended. Sign in again.");
         }
 
         try
@@ -129,17 +129,38 @@ public sealed class ChatHubFilter(IOptions<ChatOptions> options, ILogger<ChatHub
         }
         catch (ChatException ex)
         {
-            throw new HubException(ex.Message);
+            throw Refused(invocation, ex.Message);
         }
         catch (TicketValidationException ex)
         {
-            throw new HubException(ex.Message);
+            throw Refused(invocation, ex.Message);
+        }
+        catch (HubException ex)
+        {
+            throw Refused(invocation, ex.Message);
         }
         catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or TimeoutException)
         {
             logger.LogWarning("Chat call {Method} failed with {ExceptionType}", invocation.HubMethodName, ex.GetType().Name);
             throw new HubException("Support is briefly unavailable. Your message was not sent; try again in a moment.");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A defect, not a refusal: the one place a hub call is logged as an error, with its stack.
+            logger.LogError(ex, "Chat call {Method} failed", invocation.HubMethodName);
+            throw new HubException("Something went wrong. Try again in a moment.");
+        }
+    }
+
+    /// <summary>
+    /// A refusal is the hub doing its job (not a member, not allowed, too fast): a Debug line without a stack, since
+    /// anyone can cause as many as they like. SignalR's dispatcher would log each as an Error with a stack trace, so
+    /// its category is held to Critical in <see cref="ChatModule"/>; every call passes this filter, which logs instead.
+    /// </summary>
+    private HubException Refused(HubInvocationContext invocation, string message)
+    {
+        logger.LogDebug("Refused chat call {Method}", invocation.HubMethodName);
+        return new HubException(message);
     }
 
     public void Dispose() => limiter.Dispose();

@@ -13,6 +13,9 @@ public sealed record CustomerTokenIdentity(string ExternalId, string? Name, stri
 /// <summary>Validates customer tokens minted by the wallet app's backend: signature, issuer, audience, expiry, lifetime.</summary>
 public sealed class CustomerTokenValidator
 {
+    internal const string ExpiredMessage = "The customer token has expired.";
+    internal const string NotCurrentMessage = "The customer token has expired or is not valid yet.";
+
     private readonly CustomerTokenOptions _options;
     private readonly TimeProvider _time;
     private readonly SecurityKey _key;
@@ -55,20 +58,30 @@ public sealed class CustomerTokenValidator
         {
             var reason = result.Exception switch
             {
-                SecurityTokenExpiredException => "The customer token has expired.",
+                SecurityTokenExpiredException => ExpiredMessage,
                 SecurityTokenInvalidAudienceException => "The customer token is for another audience.",
                 SecurityTokenInvalidIssuerException => "The customer token has an unknown issuer.",
                 SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The customer token's signature is not valid.",
-                SecurityTokenInvalidLifetimeException => "The customer token has expired or is not valid yet.",
+                SecurityTokenInvalidLifetimeException => NotCurrentMessage,
                 _ => "The customer token is not valid.",
             };
             return (null, reason);
         }
 
+        // A lifetime measured from iat is only a bound when iat is honest: an issue time in the future would
+        // stretch "exp - iat <= max" into a token that lives for as long as the minter likes. So iat may lie
+        // ahead of our clock by the skew at most, which bounds exp by now + max + skew.
         var issuedAt = jwt.IssuedAt == DateTime.MinValue ? (DateTime?)null : jwt.IssuedAt;
-        if (issuedAt is null || jwt.ValidTo - issuedAt.Value > TimeSpan.FromMinutes(_options.MaxLifetimeMinutes))
+        var skew = TimeSpan.FromSeconds(_options.ClockSkewSeconds);
+        var maxLifetime = TimeSpan.FromMinutes(_options.MaxLifetimeMinutes);
+        if (issuedAt is null || jwt.ValidTo - issuedAt.Value > maxLifetime)
         {
             return (null, $"Customer tokens must carry iat and live at most {_options.MaxLifetimeMinutes} minutes.");
+        }
+
+        if (issuedAt.Value > now + skew)
+        {
+            return (null, "The customer token's issue time lies in the future.");
         }
 
         var sub = jwt.Subject;

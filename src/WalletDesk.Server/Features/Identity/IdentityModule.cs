@@ -13,6 +13,7 @@ public static class IdentityModule
         services.AddOptions<StaffSecurityOptions>().BindConfiguration(StaffSecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CustomerTokenOptions>().BindConfiguration(CustomerTokenOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<StaffAuthService>();
+        services.AddSingleton<SignInThrottle>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<StaffDirectoryService>();
         services.AddScoped<CustomerService>();

@@ -17,21 +17,33 @@ public enum SignInStatus
     LockedOut,
 }
 
-public sealed record SignInResult(SignInStatus Status, StaffUser? User = null, string? Message = null);
+/// <summary>How a sign-in step ended; on success, <c>FailuresSinceLastSignIn</c> counts the failed attempts before it.</summary>
+public sealed record SignInResult(SignInStatus Status, StaffUser? User = null, string? Message = null, int FailuresSinceLastSignIn = 0);
 
 /// <summary>A pending TOTP enrolment: the secret to show and the URI for the QR code.</summary>
 public sealed record TotpEnrolment(string SecretBase32, string ProvisioningUri);
 
-/// <summary>Staff sign-in, lockout, two-factor and sessions. Every outcome is audited.</summary>
+/// <summary>
+/// Staff sign-in, throttling, two-factor and sessions. Every outcome is audited. Failed attempts never lock an account
+/// for everyone (that would hand any outsider a switch to lock the admin out): they slow down the client that makes them
+/// (<see cref="SignInThrottle"/>), and past <see cref="StaffSecurityOptions.MaxFailedSignIns"/> they slow down every client
+/// the account has not signed in from before, progressively up to <see cref="StaffSecurityOptions.LockoutMinutes"/>
+/// between tries; browsers that signed in to the account before carry a device cookie and keep their own budget.
+/// </summary>
 public sealed class StaffAuthService(
     AppDbContext db,
     AuditService audit,
     TimeProvider time,
     IDataProtectionProvider dataProtection,
-    IOptions<StaffSecurityOptions> options)
+    IOptions<StaffSecurityOptions> options,
+    SignInThrottle throttle,
+    WalletDesk.Server.Features.Email.IEmailOutbox email)
 {
     public const string GenericFailure = "The user name or password is incorrect.";
-    public const string LockedMessage = "Too many failed attempts. The account is locked for a while; try again later or ask an admin.";
+    public const string LockedMessage = "Too many failed sign-in attempts from here. Wait a moment before trying again.";
+
+    /// <summary>The cookie that marks a browser which signed in to an account before.</summary>
+    public const string DeviceCookie = "wd.device";
     public const string BadCodeMessage = "That code is not valid. Codes change every 30 seconds and each can be used once.";
 
     private static readonly PasswordHasher<StaffUser> Hasher = new();
@@ -40,13 +52,14 @@ public sealed class StaffAuthService(
     private static readonly string DummyHash = Hasher.HashPassword(new StaffUser { UserName = "x", NormalizedUserName = "X", Email = "x", DisplayName = "x", Role = "agent" }, "not-a-real-password-0");
 
     private readonly IDataProtector _totpProtector = dataProtection.CreateProtector("WalletDesk.Staff.Totp.v1");
+    private readonly IDataProtector _deviceProtector = dataProtection.CreateProtector("WalletDesk.Staff.Device.v1");
     private readonly StaffSecurityOptions _options = options.Value;
 
     public static string Normalize(string userName) => userName.Trim().ToUpperInvariant();
 
     public static string HashPassword(StaffUser user, string password) => Hasher.HashPassword(user, password);
 
-    public async Task<SignInResult> PasswordSignInAsync(string? userName, string? password, string? sourceIp, CancellationToken cancellationToken = default)
+    public async Task<SignInResult> PasswordSignInAsync(string? userName, string? password, string? sourceIp, string? deviceToken = null, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var normalized = Normalize(userName ?? "");
@@ -58,19 +71,20 @@ public sealed class StaffAuthService(
             return new SignInResult(SignInStatus.Failed, Message: GenericFailure);
         }
 
-        if (user.LockoutEndsAt is { } until && until > now)
+        var client = ClientKey(user, deviceToken, sourceIp, out var trusted);
+        if (Throttled(user, client, trusted, now) is { } why)
         {
             Hasher.VerifyHashedPassword(user, DummyHash, password ?? "");
-            await AuditAsync("staff.sign-in", AuditOutcomes.Denied, user, sourceIp, "locked out", cancellationToken);
+            await AuditAsync("staff.sign-in", AuditOutcomes.Denied, user, sourceIp, why, cancellationToken);
             return new SignInResult(SignInStatus.LockedOut, Message: LockedMessage);
         }
 
         var verification = Hasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "");
         if (verification == PasswordVerificationResult.Failed)
         {
-            var locked = await RegisterFailureAsync(user, now, cancellationToken);
-            await AuditAsync("staff.sign-in", AuditOutcomes.Failure, user, sourceIp, locked ? "wrong password; account locked" : "wrong password", cancellationToken);
-            return new SignInResult(locked ? SignInStatus.LockedOut : SignInStatus.Failed, Message: locked ? LockedMessage : GenericFailure);
+            var slowed = await RegisterFailureAsync(user, client, sourceIp, now, cancellationToken);
+            await AuditAsync("staff.sign-in", AuditOutcomes.Failure, user, sourceIp, slowed ? "wrong password; unknown clients slowed down" : "wrong password", cancellationToken);
+            return new SignInResult(SignInStatus.Failed, Message: GenericFailure);
         }
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
@@ -85,15 +99,13 @@ public sealed class StaffAuthService(
             return new SignInResult(SignInStatus.TwoFactorRequired, user);
         }
 
-        user.FailedSignInCount = 0;
-        user.LockoutEndsAt = null;
-        await db.SaveChangesAsync(cancellationToken);
+        var failures = await SucceededAsync(user, client, sourceIp, cancellationToken);
         await AuditAsync("staff.sign-in", AuditOutcomes.Success, user, sourceIp, "password only", cancellationToken);
-        return new SignInResult(SignInStatus.Succeeded, user);
+        return new SignInResult(SignInStatus.Succeeded, user, FailuresSinceLastSignIn: failures);
     }
 
     /// <summary>Checks a TOTP code (or a recovery code) for a user who passed the password step.</summary>
-    public async Task<SignInResult> VerifySecondFactorAsync(Guid userId, string? code, string? sourceIp, CancellationToken cancellationToken = default)
+    public async Task<SignInResult> VerifySecondFactorAsync(Guid userId, string? code, string? sourceIp, string? deviceToken = null, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var user = await db.StaffUsers.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
@@ -102,9 +114,10 @@ public sealed class StaffAuthService(
             return new SignInResult(SignInStatus.Failed, Message: BadCodeMessage);
         }
 
-        if (user.LockoutEndsAt is { } until && until > now)
+        var client = ClientKey(user, deviceToken, sourceIp, out var trusted);
+        if (Throttled(user, client, trusted, now) is { } why)
         {
-            await AuditAsync("staff.sign-in.2fa", AuditOutcomes.Denied, user, sourceIp, "locked out", cancellationToken);
+            await AuditAsync("staff.sign-in.2fa", AuditOutcomes.Denied, user, sourceIp, why, cancellationToken);
             return new SignInResult(SignInStatus.LockedOut, Message: LockedMessage);
         }
 
@@ -135,16 +148,65 @@ public sealed class StaffAuthService(
 
         if (!ok)
         {
-            var locked = await RegisterFailureAsync(user, now, cancellationToken);
-            await AuditAsync("staff.sign-in.2fa", AuditOutcomes.Failure, user, sourceIp, $"bad or reused {method}" + (locked ? "; account locked" : ""), cancellationToken);
-            return new SignInResult(locked ? SignInStatus.LockedOut : SignInStatus.Failed, Message: locked ? LockedMessage : BadCodeMessage);
+            var slowed = await RegisterFailureAsync(user, client, sourceIp, now, cancellationToken);
+            await AuditAsync("staff.sign-in.2fa", AuditOutcomes.Failure, user, sourceIp, $"bad or reused {method}" + (slowed ? "; unknown clients slowed down" : ""), cancellationToken);
+            return new SignInResult(SignInStatus.Failed, Message: BadCodeMessage);
         }
 
+        var failures = await SucceededAsync(user, client, sourceIp, cancellationToken);
+        await AuditAsync("staff.sign-in", AuditOutcomes.Success, user, sourceIp, $"password and {method}", cancellationToken);
+        return new SignInResult(SignInStatus.Succeeded, user, FailuresSinceLastSignIn: failures);
+    }
+
+    /// <summary>A device token for the browser that just signed in: from then on it is a known client of this account.</summary>
+    public string IssueDeviceToken(Guid userId) => _deviceProtector.Protect($"{userId:N}|{Convert.ToHexString(RandomNumberGenerator.GetBytes(16))}");
+
+    private string ClientKey(StaffUser user, string? deviceToken, string? sourceIp, out bool trusted)
+    {
+        string? deviceId = null;
+        if (!string.IsNullOrEmpty(deviceToken) && deviceToken.Length < 1024)
+        {
+            try
+            {
+                var parts = _deviceProtector.Unprotect(deviceToken).Split('|');
+                if (parts.Length == 2 && parts[0] == user.Id.ToString("N"))
+                {
+                    deviceId = parts[1];
+                }
+            }
+            catch (CryptographicException)
+            {
+                // Not ours, or for another key ring: an unknown client.
+            }
+        }
+
+        trusted = deviceId is not null;
+        return SignInThrottle.KeyFor(user.Id, deviceId, sourceIp);
+    }
+
+    private string? Throttled(StaffUser user, string client, bool trusted, DateTimeOffset now)
+    {
+        if (throttle.Wait(client, now) > TimeSpan.Zero)
+        {
+            return "this client is slowed down after failed attempts";
+        }
+
+        return !trusted && user.LockoutEndsAt is { } until && until > now ? "unknown clients are slowed down after failed attempts on this account" : null;
+    }
+
+    private async Task<int> SucceededAsync(StaffUser user, string client, string? sourceIp, CancellationToken cancellationToken)
+    {
+        var failures = user.FailedSignInCount;
+        throttle.Succeed(client);
         user.FailedSignInCount = 0;
         user.LockoutEndsAt = null;
         await db.SaveChangesAsync(cancellationToken);
-        await AuditAsync("staff.sign-in", AuditOutcomes.Success, user, sourceIp, $"password and {method}", cancellationToken);
-        return new SignInResult(SignInStatus.Succeeded, user);
+        if (failures > 0)
+        {
+            await AuditAsync("staff.sign-in.failures-reported", AuditOutcomes.Success, user, sourceIp, $"{failures} failed attempts since the last sign-in were shown to the account holder", cancellationToken);
+        }
+
+        return failures;
     }
 
     /// <summary>Starts (or restarts) TOTP enrolment: a fresh secret, not active until confirmed with a code.</summary>
@@ -296,19 +358,46 @@ public sealed class StaffAuthService(
     private byte[] UnprotectSecret(StaffUser user) =>
         user.TotpSecretProtected is null ? [] : Convert.FromBase64String(_totpProtector.Unprotect(user.TotpSecretProtected));
 
-    private async Task<bool> RegisterFailureAsync(StaffUser user, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Counts a failure for the client and the account; answers whether unknown clients are now slowed down.</summary>
+    private async Task<bool> RegisterFailureAsync(StaffUser user, string client, string? sourceIp, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        user.FailedSignInCount++;
-        var locked = false;
-        if (user.FailedSignInCount >= _options.MaxFailedSignIns)
+        var cap = TimeSpan.FromMinutes(_options.LockoutMinutes);
+        throttle.Fail(client, now, cap);
+
+        // Counted in the database so every process sees it: one failure more, and past the allowance the pause for
+        // unknown clients doubles (1, 2, 4 … minutes up to the lockout time), whoever the guesses come from.
+        var count = await db.StaffUsers.Where(u => u.Id == user.Id).Select(u => u.FailedSignInCount).SingleAsync(cancellationToken) + 1;
+        DateTimeOffset? slowUntil = count >= _options.MaxFailedSignIns ? now + SignInThrottle.Progressive(count - _options.MaxFailedSignIns, TimeSpan.FromMinutes(1), cap) : null;
+        await db.StaffUsers.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.FailedSignInCount, u => u.FailedSignInCount + 1)
+            .SetProperty(u => u.LockoutEndsAt, u => slowUntil ?? u.LockoutEndsAt), cancellationToken);
+
+        if (count == _options.MaxFailedSignIns)
         {
-            user.LockoutEndsAt = now.AddMinutes(_options.LockoutMinutes);
-            user.FailedSignInCount = 0;
-            locked = true;
+            await AuditAsync("staff.sign-in.slowed", AuditOutcomes.Success, user, sourceIp, $"{count} failed attempts; unknown clients must now wait between tries", cancellationToken);
+            await NotifyAsync(user, count, cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        return locked;
+        return slowUntil is not null;
+    }
+
+    private async Task NotifyAsync(StaffUser user, int failures, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(user.Email) || !System.Net.Mail.MailAddress.TryCreate(user.Email, out _))
+        {
+            return;
+        }
+
+        await email.EnqueueAsync(new WalletDesk.Server.Features.Email.OutgoingEmail(
+            user.Email,
+            "WalletDesk: failed sign-in attempts on your account / 您的账户有登录失败记录",
+            $"""
+            There were {failures} failed attempts to sign in to your WalletDesk account ({user.UserName}). Browsers you have signed in from before can still sign in; others must now wait between attempts. If this was not you, tell your administrator.
+
+            您的 WalletDesk 账户（{user.UserName}）有 {failures} 次登录失败。您以前登录过的浏览器仍可正常登录；其他设备需要等待后才能再试。如果不是您本人，请告知管理员。
+            """,
+            "staff_sign_in_failures",
+            user.Id.ToString()), cancellationToken);
     }
 
     private Task AuditAsync(string action, string outcome, StaffUser? user, string? sourceIp, string details, CancellationToken cancellationToken, string? actorName = null) =>

@@ -7,11 +7,11 @@ public sealed class StaffSecurityOptions
 {
     public const string SectionName = "StaffSecurity";
 
-    /// <summary>Failed sign-ins (password or 2FA code) before the account is locked.</summary>
+    /// <summary>Failed sign-ins (password or 2FA code) after which clients that never signed in to the account must wait between tries.</summary>
     [Range(3, 20)]
     public int MaxFailedSignIns { get; set; } = 5;
 
-    /// <summary>How long a locked account stays locked.</summary>
+    /// <summary>The longest wait between tries (the wait doubles from one minute up to this).</summary>
     [Range(1, 1440)]
     public int LockoutMinutes { get; set; } = 15;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using WalletDesk.Server.Components;
 using WalletDesk.Server.Features.Customers;
 using WalletDesk.Server.Features.Identity;
 using WalletDesk.Server.Infrastructure;
@@ -28,7 +29,11 @@ public static class PortalModule
         var (identity, error) = token is null ? (null, "No token was given.") : await validator.ValidateAsync(token);
         if (identity is null)
         {
-            return TypedResults.Redirect("/portal/signed-out?reason=" + Uri.EscapeDataString(error ?? "invalid"));
+            // A code, never the validator's text: the signed-out page shows only messages we wrote (PortalNotices).
+            var reason = token is null ? PortalNotices.SignedOut.Missing
+                : error is CustomerTokenValidator.ExpiredMessage or CustomerTokenValidator.NotCurrentMessage ? PortalNotices.SignedOut.Expired
+                : PortalNotices.SignedOut.Invalid;
+            return TypedResults.Redirect("/portal/signed-out?reason=" + reason);
         }
 
         var customer = await customers.GetOrCreateFromTokenAsync(identity, http.RequestAborted);
@@ -57,7 +62,7 @@ public static class PortalModule
         }
         catch (WalletDesk.Server.Features.Attachments.AttachmentRejectedException ex)
         {
-            return TypedResults.Redirect($"/portal/tickets/{id}?uploadError={Uri.EscapeDataString(ex.Message)}");
+            return TypedResults.Redirect($"/portal/tickets/{id}?uploadError={PortalNotices.UploadCodeFor(ex.Status, ex.LimitBytes)}");
         }
     }
 

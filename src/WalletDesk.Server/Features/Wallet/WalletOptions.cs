@@ -54,6 +54,25 @@ public sealed class WalletOptions : IValidatableObject
         ["admin"] = new(StringComparer.OrdinalIgnoreCase) { ["CNY"] = 10_000_000, ["USD"] = 1_500_000 },
     };
 
+    /// <summary>
+    /// The most one staff member may refund or reverse in <see cref="CumulativeWindowHours"/> without a second person, per
+    /// role and currency (minor units); beyond it their requests wait for approval.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, long>> StaffWindowLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["agent"] = new(StringComparer.OrdinalIgnoreCase) { ["CNY"] = 1_000_000, ["USD"] = 150_000 },
+        ["supervisor"] = new(StringComparer.OrdinalIgnoreCase) { ["CNY"] = 10_000_000, ["USD"] = 1_500_000 },
+        ["admin"] = new(StringComparer.OrdinalIgnoreCase) { ["CNY"] = 50_000_000, ["USD"] = 7_500_000 },
+    };
+
+    /// <summary>
+    /// Limits and approval thresholds count what was already asked for (waiting, running or done) on the same
+    /// transaction ever, and for the same customer and by the same staff member within this many hours, so splitting
+    /// one refund into several small ones changes nothing.
+    /// </summary>
+    [Range(1, 720)]
+    public int CumulativeWindowHours { get; set; } = 24;
+
     /// <summary>At or above this amount (minor units per currency) a refund or reversal needs a second staff member's approval.</summary>
     public Dictionary<string, long> ApprovalThresholds { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -92,6 +111,9 @@ public sealed class WalletOptions : IValidatableObject
     public long? RoleLimit(string role, string currency) =>
         RoleLimits.TryGetValue(role, out var perCurrency) && perCurrency.TryGetValue(currency, out var limit) ? limit : null;
 
+    public long? StaffWindowLimit(string role, string currency) =>
+        StaffWindowLimits.TryGetValue(role, out var perCurrency) && perCurrency.TryGetValue(currency, out var limit) ? limit : null;
+
     public long? ApprovalThreshold(string currency) => ApprovalThresholds.TryGetValue(currency, out var threshold) ? threshold : null;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -119,6 +141,14 @@ public sealed class WalletOptions : IValidatableObject
             if (limits.Any(l => l.Value < 0 || !Money.IsCurrency(l.Key)))
             {
                 yield return new ValidationResult($"Wallet:RoleLimits:{role} must map ISO 4217 codes to non-negative minor units.", [nameof(RoleLimits)]);
+            }
+        }
+
+        foreach (var (role, limits) in StaffWindowLimits)
+        {
+            if (limits.Any(l => l.Value < 0 || !Money.IsCurrency(l.Key)))
+            {
+                yield return new ValidationResult($"Wallet:StaffWindowLimits:{role} must map ISO 4217 codes to non-negative minor units.", [nameof(StaffWindowLimits)]);
             }
         }
 

@@ -93,17 +93,6 @@ public sealed partial class WalletSupportService(
             amount = CheckAmount(kind, tx, input.AmountMinor);
         }
 
-        if (amount is { } money)
-        {
-            var limit = Options.RoleLimit(actor.Role, tx!.Currency) ?? 0;
-            if (money > limit)
-            {
-                await AuditAsync(actor, $"wallet.action.{kind}", AuditOutcomes.Denied, "customer", customerId.ToString(), $"amount {Money.Format(money, tx.Currency)} above role limit", ct);
-                throw new SupportActionException(403, "over_role_limit", "Above your limit",
-                    $"{Money.Format(money, tx.Currency)} is above the {Money.Format(limit, tx.Currency)} limit for the {actor.Role} role; ask a supervisor.");
-            }
-        }
-
         string? stepUp = null;
         if (WalletActionKinds.ChangesControl(kind))
         {
@@ -118,7 +107,6 @@ public sealed partial class WalletSupportService(
             stepUp = fresh.ChallengeId;
         }
 
-        var needsApproval = amount is { } a && a >= (Options.ApprovalThreshold(tx!.Currency) ?? 0);
         var action = new SupportAction
         {
             Id = Guid.CreateVersion7(),
@@ -132,7 +120,7 @@ public sealed partial class WalletSupportService(
             AmountMinor = amount,
             Currency = tx?.Currency,
             Reason = reason,
-            Status = needsApproval ? SupportActionStatuses.PendingApproval : SupportActionStatuses.Executing,
+            Status = SupportActionStatuses.Executing,
             RequestedById = actor.Id,
             RequestedByName = actor.Name,
             RequestedByRole = actor.Role,
@@ -143,34 +131,124 @@ public sealed partial class WalletSupportService(
         };
 
         // The idempotency key is stored before the wallet hears anything.
-        await using (var db = await contexts.CreateDbContextAsync(ct))
+        try
         {
-            db.WalletSupportActions.Add(action);
-            if (needsApproval)
+            await RecordWithinLimitsAsync(action, actor, ct);
+        }
+        catch (SupportActionException refused) when (refused.Status == 403)
+        {
+            await AuditAsync(actor, $"wallet.action.{kind}", AuditOutcomes.Denied, "customer", customerId.ToString(), refused.Code + ": " + refused.Message, ct);
+            throw;
+        }
+        catch (DbUpdateException)
+        {
+            if (await FindByKeyAsync(key, ct) is { } raced)
             {
-                db.CustomerTimeline.Add(Note(customer.Id, "wallet.action.requested",
-                    $"{actor.Name} asked for a {Describe(action)} ({reason}); waiting for a second staff member's approval.", actor.Name, action.Id.ToString()));
+                return await ReplayAsync(raced, actor, hash, ct);
             }
 
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                if (await FindByKeyAsync(key, ct) is { } raced)
-                {
-                    return await ReplayAsync(raced, actor, hash, ct);
-                }
-
-                throw new SupportActionException(409, "action_open", "Already in progress",
-                    "Another refund or reversal of this transaction is already waiting or running; look at the open actions for this customer.");
-            }
+            throw new SupportActionException(409, "action_open", "Already in progress",
+                "Another refund or reversal of this transaction is already waiting or running; look at the open actions for this customer.");
         }
 
+        var needsApproval = action.Status == SupportActionStatuses.PendingApproval;
         await AuditAsync(actor, $"wallet.action.{kind}.requested", AuditOutcomes.Success, "wallet-action", action.Id.ToString(), Describe(action), ct);
         return needsApproval ? action : await ExecuteAsync(action, actor, ct);
     }
+
+    private static readonly SemaphoreSlim SqliteLimitGate = new(1, 1);
+
+    /// <summary>
+    /// Checks the limits against everything already asked for and stores the action, as one step per customer and per
+    /// staff member: on PostgreSQL under transaction-scoped advisory locks on both, on SQLite (one process) behind a
+    /// gate, so two requests at once cannot both see the old totals. Sets the action's status (approval or not).
+    /// </summary>
+    private async Task RecordWithinLimitsAsync(SupportAction action, StaffActor actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var sqlite = db.IsSqlite;
+        if (sqlite)
+        {
+            await SqliteLimitGate.WaitAsync(ct);
+        }
+
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (!sqlite)
+            {
+                // Customer first, then staff, always: no two requests can wait on each other in a circle.
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LimitLockSpace}, {LockKey(action.CustomerId)})", ct);
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LimitLockSpace + 1}, {LockKey(actor.Id)})", ct);
+            }
+
+            if (action.TransactionId is { } transactionId
+                && await db.WalletSupportActions.AnyAsync(a => a.AccountId == action.AccountId && a.TransactionId == transactionId && a.Status == SupportActionStatuses.PendingApproval, ct))
+            {
+                throw new SupportActionException(409, "approval_pending", "Waiting for approval",
+                    "An action on this transaction is waiting for a second staff member's approval; nothing else can be done on it until it is decided.");
+            }
+
+            if (action.AmountMinor is { } amount)
+            {
+                action.Status = await CheckCumulativeLimitsAsync(db, action, actor, amount, ct)
+                    ? SupportActionStatuses.PendingApproval
+                    : SupportActionStatuses.Executing;
+            }
+
+            db.WalletSupportActions.Add(action);
+            if (action.Status == SupportActionStatuses.PendingApproval)
+            {
+                db.CustomerTimeline.Add(Note(action.CustomerId, "wallet.action.requested",
+                    $"{actor.Name} asked for a {Describe(action)} ({action.Reason}); waiting for a second staff member's approval.", actor.Name, action.Id.ToString()));
+            }
+
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            if (sqlite)
+            {
+                SqliteLimitGate.Release();
+            }
+        }
+    }
+
+    /// <summary>Refuses what goes over the role's limit once earlier requests are counted; answers whether a second person must approve.</summary>
+    private async Task<bool> CheckCumulativeLimitsAsync(AppDbContext db, SupportAction action, StaffActor actor, long amount, CancellationToken ct)
+    {
+        var currency = action.Currency!;
+        var since = action.RequestedAt.AddHours(-Options.CumulativeWindowHours);
+        var counted = db.WalletSupportActions.Where(a => (a.Kind == WalletActionKinds.Refund || a.Kind == WalletActionKinds.Reversal)
+            && a.Currency == currency && a.Status != SupportActionStatuses.Rejected && a.Status != SupportActionStatuses.Failed);
+        var onTransaction = await counted.Where(a => a.AccountId == action.AccountId && a.TransactionId == action.TransactionId).SumAsync(a => a.AmountMinor, ct) ?? 0;
+        var forCustomer = await counted.Where(a => a.CustomerId == action.CustomerId && a.RequestedAt >= since).SumAsync(a => a.AmountMinor, ct) ?? 0;
+        var byStaff = await counted.Where(a => a.RequestedById == actor.Id && a.RequestedAt >= since).SumAsync(a => a.AmountMinor, ct) ?? 0;
+
+        var limit = Options.RoleLimit(actor.Role, currency) ?? 0;
+        if (amount > limit)
+        {
+            throw new SupportActionException(403, "over_role_limit", "Above your limit",
+                $"{Money.Format(amount, currency)} is above the {Money.Format(limit, currency)} limit for the {actor.Role} role; ask a supervisor.");
+        }
+
+        if (onTransaction + amount > limit || forCustomer + amount > limit)
+        {
+            var already = Math.Max(onTransaction, forCustomer);
+            throw new SupportActionException(403, "over_role_limit", "Above your limit",
+                $"With {Money.Format(already, currency)} already refunded or asked for ({(onTransaction >= forCustomer ? "on this transaction" : $"for this customer in the last {Options.CumulativeWindowHours} hours")}), "
+                + $"{Money.Format(amount, currency)} more goes over the {Money.Format(limit, currency)} limit for the {actor.Role} role; ask a supervisor.");
+        }
+
+        var threshold = Options.ApprovalThreshold(currency) ?? 0;
+        var staffLimit = Options.StaffWindowLimit(actor.Role, currency) ?? 0;
+        return amount >= threshold || onTransaction + amount >= threshold || forCustomer + amount >= threshold || byStaff + amount > staffLimit;
+    }
+
+    private const int LimitLockSpace = 0x57_44_4C; // "WDL"
+
+    private static int LockKey(Guid id) => BitConverter.ToInt32(id.ToByteArray(), 12);
 
     public async Task<SupportAction> ApproveAsync(StaffActor approver, Guid actionId, CancellationToken ct)
     {
