@@ -52,7 +52,7 @@ internal sealed class HubBotChat(ChatClient client, long conversationId)
 
     public static async Task<HubBotChat> StartAsync(ChatClient client, string text, string language)
     {
-        var state = await client.Hub.InvokeAsync<ChatState>("Start", new StartChat("r-" + Guid.NewGuid().ToString("N"), text, Language: language));
+        var state = (await client.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("r-" + Guid.NewGuid().ToString("N"), text, Language: language))).State;
         var chat = new HubBotChat(client, state.ConversationId);
         await chat.CollectRepliesAsync(0);
         return chat;

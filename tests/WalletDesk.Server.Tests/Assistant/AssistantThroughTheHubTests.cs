@@ -20,7 +20,7 @@ public sealed class AssistantThroughTheHubTests
         var tx = await app.PendingTransferAsync(me, friend, 600_000);
         var customer = await kit.ConnectAsync(me);
 
-        var state = await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("bot-1", "my transfer hasn't arrived"));
+        var state = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("bot-1", "my transfer hasn't arrived"))).State;
         state.Status.ShouldBe(ChatStatuses.Bot);
         var id = state.ConversationId;
         var answer = await customer.WaitForMessageAsync(id, m => m.AuthorType == TicketActors.Bot && m.Text.Contains(tx.Reference, StringComparison.Ordinal));

@@ -24,7 +24,7 @@ public sealed class ChatWriterTests
         for (var i = 0; i < 12; i++)
         {
             var customer = await kit.CustomerAsync();
-            var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat($"start-{i}", $"Transfer {i} missing"))).ConversationId;
+            var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat($"start-{i}", $"Transfer {i} missing"))).ConversationId;
             customers.Add((customer, await kit.ReconnectAsync(customer), id));
         }
 
@@ -70,7 +70,7 @@ public sealed class ChatWriterTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Card problem"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Card problem"))).ConversationId;
 
         await customer.Hub.InvokeAsync<ChatAck>("Send", id, "a", "my card is 4111 1111");
         var second = await customer.Hub.InvokeAsync<ChatAck>("Send", id, "b", "1111 1111");
@@ -88,7 +88,7 @@ public sealed class ChatWriterTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Top-up failed"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Top-up failed"))).ConversationId;
         await agent.WaitForAsync<ChatState>(ChatEvents.Assigned, s => s.ConversationId == id);
 
         // The agent's first reply opens the new ticket (the one-by-one path), later lines take the batch path.
@@ -122,7 +122,7 @@ public sealed class ChatWriterTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, staff) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Refund status"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Refund status"))).ConversationId;
         await agent.WaitForAsync<ChatState>(ChatEvents.Assigned, s => s.ConversationId == id);
         await agent.Hub.InvokeAsync<ChatAck>("Send", id, "a1", "Refunded yesterday");
 
@@ -148,7 +148,7 @@ public sealed class ChatWriterTests
         await kit.AgentAsync();
         var owner = await kit.CustomerAsync();
         var stranger = await kit.CustomerAsync();
-        var id = (await owner.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Locked out"))).ConversationId;
+        var id = (await owner.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Locked out"))).ConversationId;
 
         var results = await Task.WhenAll(
             ChatKit.AttemptAsync(owner.Hub.InvokeAsync<ChatAck>("Send", id, "ok-1", "first")),

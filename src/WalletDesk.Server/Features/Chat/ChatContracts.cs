@@ -2,7 +2,10 @@ namespace WalletDesk.Server.Features.Chat;
 
 // The shapes on the wire of /hubs/chat. docs/chat-protocol.md documents them for app developers.
 
-/// <summary>Opens a conversation (or returns the caller's open one). The first message is required.</summary>
+/// <summary>
+/// Opens a conversation with its first message. When the caller already has an open conversation the message joins
+/// that one instead (<see cref="ChatStarted.Joined"/>); nothing the customer sends is dropped.
+/// </summary>
 public sealed record StartChat(string? ClientRequestId, string? Text, string? Category = null, string? Language = null, string? Origin = null);
 
 /// <summary>Where a conversation stands, as the customer's widget and the agent's console show it.</summary>
@@ -41,6 +44,15 @@ public sealed record ChatMessage(
     DateTimeOffset At,
     string? ClientMessageId,
     int PreviousPublicSeq = 0);
+
+/// <summary>What <c>Start</c> did with the first message.</summary>
+/// <remarks>
+/// <c>Joined</c>: The caller already had an open conversation and the message was added to it (no new conversation).<br/>
+/// <c>Ack</c>: The message's acknowledgement, exactly as <c>Send</c> gives it (sequence number, redaction notice,
+/// <c>duplicate</c> on a retried <c>Start</c>). Never send the same text again with <c>Send</c>: it is stored.<br/>
+/// <c>State</c>: The conversation as it is after the message.
+/// </remarks>
+public sealed record ChatStarted(long ConversationId, bool Joined, ChatAck Ack, ChatState State);
 
 /// <summary>Everything after a sequence number, in order. When <paramref name="More"/>, ask again from the last one.</summary>
 public sealed record ChatSync(ChatState State, IReadOnlyList<ChatMessage> Messages, bool More);

@@ -71,18 +71,27 @@ public sealed partial class ChatService(
 
     private ChatOptions Options => options.Value;
 
-    public async Task<ChatState> StartAsync(ChatCaller caller, StartChat request, CancellationToken ct)
+    public async Task<ChatStarted> StartAsync(ChatCaller caller, StartChat request, CancellationToken ct)
     {
         RequireCustomer(caller);
+        var text = ValidateText(request.Text);
+
+        // A retried Start (same clientRequestId) answers with what the first attempt did, whichever way it went.
+        if (!string.IsNullOrWhiteSpace(request.ClientRequestId) && await StartedBeforeAsync(caller, request.ClientRequestId, ct) is { } again)
+        {
+            return again;
+        }
+
         var open = await db.ChatConversations.AsNoTracking()
             .Where(c => c.CustomerId == caller.Id && c.Status != ChatStatuses.Closed)
             .OrderByDescending(c => c.TicketId).FirstOrDefaultAsync(ct);
         if (open is not null)
         {
-            return await StateAsync(open, ct);
+            // The customer already talks to us: the new text joins that conversation (and is never dropped).
+            var joined = await SendAsync(caller, open.TicketId, request.ClientRequestId, text, internalNote: false, ct);
+            return new ChatStarted(open.TicketId, Joined: true, joined, await StateAsync(open.TicketId, ct));
         }
 
-        var text = ValidateText(request.Text);
         var language = request.Language?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true ? "zh" : "en";
         var origin = request.Origin is null ? "widget" : Origins.Contains(request.Origin) ? request.Origin
             : throw new ChatException("origin", $"Origin must be one of: {string.Join(", ", Origins)}.");
@@ -93,10 +102,11 @@ public sealed partial class ChatService(
             new NewTicket(subject, text, request.Category, TicketChannels.Chat, language, request.ClientRequestId),
             caller.Actor,
             ct);
+        var ack = new ChatAck(created.Ticket.Id, created.Message.Seq, created.Message.Id, created.Message.CreatedAt, created.WasDuplicate, NoticeText(created, language));
         var existing = await db.ChatConversations.SingleOrDefaultAsync(c => c.TicketId == created.Ticket.Id, ct);
         if (existing is not null)
         {
-            return await StateAsync(existing, ct);
+            return new ChatStarted(existing.TicketId, Joined: false, ack with { Duplicate = true }, await StateAsync(existing, ct));
         }
 
         var now = time.GetUtcNow();
@@ -123,7 +133,8 @@ public sealed partial class ChatService(
         {
             // The same start raced in twice (same clientRequestId): the other one made the conversation.
             db.ChangeTracker.Clear();
-            return await StateAsync(await db.ChatConversations.AsNoTracking().SingleAsync(c => c.TicketId == created.Ticket.Id, ct), ct);
+            var other = await db.ChatConversations.AsNoTracking().SingleAsync(c => c.TicketId == created.Ticket.Id, ct);
+            return new ChatStarted(other.TicketId, Joined: false, ack with { Duplicate = true }, await StateAsync(other, ct));
         }
 
         if (conversation.Status == ChatStatuses.Bot)
@@ -135,7 +146,54 @@ public sealed partial class ChatService(
             await QueueAsync(conversation, null, ct);
         }
 
-        return await StateAsync(conversation.TicketId, ct);
+        return new ChatStarted(conversation.TicketId, Joined: false, ack, await StateAsync(conversation.TicketId, ct));
+    }
+
+    /// <summary>What an earlier Start with this request id did: the conversation it opened, or the one its message joined.</summary>
+    private async Task<ChatStarted?> StartedBeforeAsync(ChatCaller caller, string clientRequestId, CancellationToken ct)
+    {
+        var opened = await (
+            from t in db.Tickets.AsNoTracking()
+            join c in db.ChatConversations.AsNoTracking() on t.Id equals c.TicketId
+            where t.CustomerId == caller.Id && t.ClientRequestId == clientRequestId
+            select c.TicketId).FirstOrDefaultAsync(ct);
+        var joined = opened != 0 ? null : await (
+            from m in db.TicketMessages.AsNoTracking()
+            join c in db.ChatConversations.AsNoTracking() on m.TicketId equals c.TicketId
+            where c.CustomerId == caller.Id && m.ClientMessageId == clientRequestId && m.AuthorType == TicketActors.Customer
+            select m).FirstOrDefaultAsync(ct);
+        var id = opened != 0 ? opened : joined?.TicketId ?? 0;
+        if (id == 0)
+        {
+            return null;
+        }
+
+        var first = joined ?? await db.TicketMessages.AsNoTracking().Where(m => m.TicketId == id).OrderBy(m => m.Seq).FirstAsync(ct);
+        return new ChatStarted(id, Joined: joined is not null, new ChatAck(id, first.Seq, first.Id, first.CreatedAt, Duplicate: true, null), await StateAsync(id, ct));
+    }
+
+    private static string? NoticeText(TicketWriteResult written, string language) =>
+        written.Notice is null ? null : language == "zh" ? written.Notice.SimplifiedChinese : written.Notice.English;
+
+    /// <summary>
+    /// The caller's open conversation with its latest messages, so a customer on a new device (or after clearing the
+    /// browser) sees it at once on connect; null when they have none.
+    /// </summary>
+    public async Task<ChatSync?> CurrentAsync(ChatCaller caller, CancellationToken ct)
+    {
+        RequireCustomer(caller);
+        var open = await db.ChatConversations.AsNoTracking()
+            .Where(c => c.CustomerId == caller.Id && c.Status != ChatStatuses.Closed)
+            .OrderByDescending(c => c.TicketId).Select(c => (long?)c.TicketId).FirstOrDefaultAsync(ct);
+        if (open is not { } id)
+        {
+            return null;
+        }
+
+        // The latest page (the history before it is there with Resume from an earlier seq, should the client want it).
+        var from = await db.TicketMessages.AsNoTracking().Where(m => m.TicketId == id && m.Visibility == TicketService.Public)
+            .OrderByDescending(m => m.Seq).Skip(ResumePageSize).Select(m => m.Seq).FirstOrDefaultAsync(ct);
+        return await ResumeAsync(caller, id, from, ct);
     }
 
     /// <summary>Everything after <paramref name="afterSeq"/> the caller may see, and the current state; subscribes staff as watchers.</summary>
@@ -190,7 +248,7 @@ public sealed partial class ChatService(
             }
         }
 
-        var notice = written.Notice is null ? null : conversation.Language == "zh" ? written.Notice.SimplifiedChinese : written.Notice.English;
+        var notice = NoticeText(written, conversation.Language);
         var ack = new ChatAck(conversationId, written.Message.Seq, written.Message.Id, written.Message.CreatedAt, written.WasDuplicate, notice);
         if (!written.WasDuplicate && !caller.IsStaff && conversation.Status == ChatStatuses.Bot)
         {

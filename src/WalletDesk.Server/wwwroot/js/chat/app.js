@@ -173,9 +173,9 @@ async function flushStart() {
   const start = identity && store.get("start:" + identity.key);
   if (!start || !link?.isConnected || starting) { return; }
   starting = true;
-  let state;
+  let started;
   try {
-    state = await link.invoke("Start", { clientRequestId: start.clientRequestId, text: start.text, language, origin: mode === "widget" ? "widget" : "web_view" });
+    started = await link.invoke("Start", { clientRequestId: start.clientRequestId, text: start.text, language, origin: mode === "widget" ? "widget" : "web_view" });
   } catch (e) {
     if (refusal(e)) {
       store.set("start:" + identity.key, null); // refused (e.g. too long): the text stays in the form to fix
@@ -185,15 +185,18 @@ async function flushStart() {
   } finally {
     starting = false;
   }
-  store.set("conversation:" + identity.key, state.conversationId);
-  openConversation(state.conversationId, state);
-  await conversation.resume();
-  // An already-open conversation is returned instead of a new one: then the text still has to be sent into it.
-  if (!conversation.messages.some((m) => m.authorType === "customer" && m.text === start.text)) {
-    conversation.pending.push({ clientMessageId: start.clientRequestId, text: start.text, kind: "message", status: "queued", error: null, at: new Date().toISOString() });
-    conversation.persist();
-  }
+  // The server stored the text (in a new conversation, or joined to the open one) and says so: it is never sent again.
   store.set("start:" + identity.key, null);
+  store.set("conversation:" + identity.key, started.conversationId);
+  if (!conversation || conversation.id !== started.conversationId) {
+    openConversation(started.conversationId, started.state);
+  } else {
+    conversation.setState(started.state);
+  }
+  if (started.ack.notice) {
+    conversation.notices.set(started.ack.seq, started.ack.notice);
+  }
+  await conversation.resume();
   await conversation.flush();
   renderConversation();
 }
@@ -225,6 +228,15 @@ async function onConnected() {
     const remembered = store.get("conversation:" + identity.key);
     if (remembered) {
       openConversation(remembered, null);
+    } else if (!store.get("start:" + identity.key)) {
+      // A new device or a cleared browser: the server knows the customer's open conversation; show it at once.
+      const current = await link.invoke("Current").catch(() => null);
+      if (current && !conversation) {
+        store.set("conversation:" + identity.key, current.state.conversationId);
+        openConversation(current.state.conversationId, current.state);
+        for (const m of current.messages) { conversation.apply(m, true); }
+        renderConversation();
+      }
     }
   }
   if (conversation) {
