@@ -29,7 +29,7 @@ public sealed class AssistantThroughTheHubTests
 
         var (agent, _) = await kit.AgentAsync();
         await customer.Hub.InvokeAsync<ChatAck>("Send", id, "c-2", "I want to speak to an agent");
-        await customer.WaitForMessageAsync(id, m => m.AuthorType == TicketActors.Bot && m.Text.Contains("A colleague from our payments team", StringComparison.Ordinal));
+        await customer.WaitForMessageAsync(id, m => m.AuthorType == TicketActors.Bot && m.Text.Contains("a colleague from our payments team", StringComparison.Ordinal));
         await agent.WaitForAsync<ChatState>(ChatEvents.Assigned, s => s.ConversationId == id);
         var sync = await agent.Hub.InvokeAsync<ChatSync>("Resume", id, 0);
         var note = sync.Messages.Single(m => m.Visibility == TicketService.Internal && m.Text.Contains("Assistant handoff: asked", StringComparison.Ordinal));

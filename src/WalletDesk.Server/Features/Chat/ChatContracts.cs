@@ -11,7 +11,9 @@ public sealed record StartChat(string? ClientRequestId, string? Text, string? Ca
 /// <summary>Where a conversation stands, as the customer's widget and the agent's console show it.</summary>
 /// <remarks>
 /// <c>AnswerBy</c>: When offline: the time by which a person will answer (the ticket's first-response deadline).<br/>
-/// <c>ContactKnown</c>: Whether we can reach the customer outside the chat (a wallet customer always; a visitor once they left an email or phone).
+/// <c>ContactKnown</c>: Whether we can reach the customer outside the chat (a wallet customer always; a visitor once they left an email or phone).<br/>
+/// <c>HandoffReason</c>: Why the assistant passed the conversation to a person (asked, low_confidence, frustrated, security, amount, flow_failed, visitor), if it did.<br/>
+/// <c>ExpectedReply</c>: When a person will answer, while the customer waits for one (queued or offline); the one estimate every screen shows.
 /// </remarks>
 public sealed record ChatState(
     long ConversationId,
@@ -26,7 +28,20 @@ public sealed record ChatState(
     bool ContactKnown,
     int CustomerReadSeq,
     int AgentReadSeq,
-    bool Escalated);
+    bool Escalated,
+    string? HandoffReason = null,
+    ExpectedReply? ExpectedReply = null);
+
+/// <summary>
+/// The one answer to "when will a person reply?": the widget's banner, the assistant's handoff line and the portal all
+/// show this, so they never disagree.
+/// </summary>
+/// <remarks>
+/// <c>Kind</c>: <c>queue</c> (people are online; <c>WaitSeconds</c> is the live estimate) or <c>request</c> (nobody is
+/// online: the chat continues as a request, answered by <c>By</c>, the ticket's first-response deadline).<br/>
+/// <c>Text</c>: The same, as one sentence in the conversation's language, ready to show.
+/// </remarks>
+public sealed record ExpectedReply(string Kind, int? WaitSeconds, DateTimeOffset? By, string Text);
 
 /// <summary>
 /// One message of a conversation. Customers never receive internal notes, so their sequence numbers can skip;

@@ -39,7 +39,8 @@ public sealed record ChatCaller(ChatCallerKind Kind, Guid Id, string Name, strin
         var name = user.FindFirstValue(WalletDeskClaims.Name) ?? "";
         if (user.StaffId() is { } staff)
         {
-            return new ChatCaller(ChatCallerKind.Staff, staff, name, user.FindFirstValue(WalletDeskClaims.Role));
+            // Whatever a staff member writes carries their display name: customers never see user names.
+            return new ChatCaller(ChatCallerKind.Staff, staff, user.StaffDisplayName() ?? "", user.FindFirstValue(WalletDeskClaims.Role));
         }
 
         if (user.CustomerIdOf() is { } customer)
@@ -324,6 +325,12 @@ public sealed partial class ChatService(
         return message is null ? null : ToDto(message, await PreviousPublicSeqAsync(conversationId, seq, ct));
     }
 
+    /// <summary>When a person will answer the customer's chat on this ticket (for the portal), or null when nobody is waiting for one.</summary>
+    public async Task<ExpectedReply?> ExpectedReplyAsync(long ticketId, CancellationToken ct) =>
+        await db.ChatConversations.AsNoTracking().SingleOrDefaultAsync(c => c.TicketId == ticketId, ct) is { } conversation
+            ? (await StateAsync(conversation, ct)).ExpectedReply
+            : null;
+
     public async Task<ChatState> StateAsync(long conversationId, CancellationToken ct) =>
         await StateAsync(await db.ChatConversations.AsNoTracking().SingleAsync(c => c.TicketId == conversationId, ct), ct);
 
@@ -339,6 +346,7 @@ public sealed partial class ChatService(
         }
 
         var contactKnown = !conversation.IsVisitor || conversation.ContactEmail is not null || conversation.ContactPhone is not null;
+        var expected = ExpectedReplies.For(conversation.Status, conversation.Language, wait, ticket.NextSlaDueAt, time.GetUtcNow());
         return new ChatState(
             conversation.TicketId,
             conversation.Status,
@@ -352,7 +360,9 @@ public sealed partial class ChatService(
             contactKnown,
             conversation.CustomerReadSeq,
             conversation.AgentReadSeq,
-            conversation.Escalated);
+            conversation.Escalated,
+            conversation.HandoffReason,
+            expected);
     }
 
     /// <summary>Loads the conversation after checking the caller belongs to it; anything else looks exactly like a missing one.</summary>
@@ -403,8 +413,16 @@ public sealed partial class ChatService(
 
         if (outcome.Handoff is { } handoff)
         {
-            await tickets.AddAgentMessageAsync(conversation.TicketId, $"Assistant handoff ({handoff.Reason}): {handoff.Summary}", isInternal: true, clientMessageId: null, bot, ct: ct);
             await QueueAsync(conversation, handoff, ct);
+
+            // When a person will answer comes from the same estimate as the widget's banner and the portal.
+            if ((await StateAsync(conversation.TicketId, ct)).ExpectedReply is { } expected)
+            {
+                await tickets.AddAgentMessageAsync(conversation.TicketId, expected.Text, isInternal: false, clientMessageId: null, bot, ct: ct);
+            }
+
+            // The summary carries its own header ("Assistant handoff: reason"): stored as it is, not wrapped in another.
+            await tickets.AddAgentMessageAsync(conversation.TicketId, handoff.Summary, isInternal: true, clientMessageId: null, bot, ct: ct);
         }
         else if (outcome.Resolved)
         {

@@ -322,10 +322,11 @@ function renderConversationShell() {
 function bannerText(state) {
   if (!state) { return ""; }
   switch (state.status) {
-    case "queued": return t.queued(state.queuePosition ?? 1, state.expectedWaitSeconds == null ? null : state.expectedWaitSeconds <= 0 ? 0 : duration(state.expectedWaitSeconds, t));
+    // When a person answers is the server's one estimate (expectedReply), the same words the assistant used at handoff.
+    case "queued": return t.queued(state.queuePosition ?? 1) + (state.expectedReply ? " " + state.expectedReply.text : "");
     case "bot": return t.bot;
     case "active": return t.active(state.agentName);
-    case "offline": return t.offline(state.answerBy ? dateTimeFormat.format(new Date(state.answerBy)) : null);
+    case "offline": return state.expectedReply?.text ?? t.offline(state.answerBy ? dateTimeFormat.format(new Date(state.answerBy)) : null);
     case "closed": return t.closed;
     default: return "";
   }
