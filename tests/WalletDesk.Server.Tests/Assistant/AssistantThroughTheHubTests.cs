@@ -28,7 +28,9 @@ public sealed class AssistantThroughTheHubTests
         answer.Visibility.ShouldNotBe(TicketService.Internal);
 
         var (agent, _) = await kit.AgentAsync();
-        await customer.Hub.InvokeAsync<ChatAck>("Send", id, "c-2", "I want to speak to an agent");
+        var asked = await customer.Hub.InvokeAsync<ChatAck>("Send", id, "c-2", "I want to speak to an agent");
+        asked.AssistantAnswering.ShouldBeTrue();
+        await customer.WaitForBotTurnAsync(id, asked.Seq);
         await customer.WaitForMessageAsync(id, m => m.AuthorType == TicketActors.Bot && m.Text.Contains("a colleague from our payments team", StringComparison.Ordinal));
         await agent.WaitForAsync<ChatState>(ChatEvents.Assigned, s => s.ConversationId == id);
         var sync = await agent.Hub.InvokeAsync<ChatSync>("Resume", id, 0);

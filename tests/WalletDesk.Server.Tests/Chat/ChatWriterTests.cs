@@ -41,11 +41,12 @@ public sealed class ChatWriterTests
         {
             var stored = await kit.App.WithDbAsync(db => db.TicketMessages.AsNoTracking().Where(m => m.TicketId == id).OrderBy(m => m.Seq).ToListAsync());
             stored.Select(m => m.Seq).ShouldBe(Enumerable.Range(1, 6).ToList(), "the opening message plus five, gap-free");
-            stored.Where(m => m.ClientMessageId != null).Select(m => m.ClientMessageId).ShouldBe(Enumerable.Range(1, 5).Select(n => $"m-{id}-{n}").ToList(), ignoreOrder: true);
-            stored.Where(m => m.ClientMessageId != null).Select(m => m.Body).Order().ShouldBe(Enumerable.Range(1, 5).Select(n => $"line {n} from {id}").ToList());
+            stored[0].ClientMessageId.ShouldStartWith("start-", customMessage: "the opening message answers to the start's request id");
+            stored.Where(m => m.Seq > 1).Select(m => m.ClientMessageId).ShouldBe(Enumerable.Range(1, 5).Select(n => $"m-{id}-{n}").ToList(), ignoreOrder: true);
+            stored.Where(m => m.Seq > 1).Select(m => m.Body).Order().ShouldBe(Enumerable.Range(1, 5).Select(n => $"line {n} from {id}").ToList());
 
             // Each connection's sends are stored in the order it made them (line 5 may come first from the other device).
-            stored.Where(m => m.ClientMessageId != null && m.ClientMessageId != $"m-{id}-5").Select(m => m.Body).ShouldBe(Enumerable.Range(1, 4).Select(n => $"line {n} from {id}").ToList());
+            stored.Where(m => m.Seq > 1 && m.ClientMessageId != $"m-{id}-5").Select(m => m.Body).ShouldBe(Enumerable.Range(1, 4).Select(n => $"line {n} from {id}").ToList());
             var ticket = await kit.App.WithDbAsync(db => db.Tickets.AsNoTracking().SingleAsync(t => t.Id == id));
             ticket.MessageCount.ShouldBe(6);
             ticket.LastCustomerMessageAt.ShouldNotBeNull();

@@ -17,6 +17,8 @@ public sealed class ExpectedReplyTests
         var customer = await kit.CustomerAsync();
 
         var started = await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "I want to speak to an agent"));
+        started.Ack.AssistantAnswering.ShouldBeTrue();
+        await customer.WaitForBotTurnAsync(started.ConversationId, started.Ack.Seq);
         var sync = await customer.Hub.InvokeAsync<ChatSync>("Resume", started.ConversationId, 0);
 
         var state = sync.State;

@@ -74,11 +74,14 @@ public sealed record ChatSync(ChatState State, IReadOnlyList<ChatMessage> Messag
 
 /// <summary>Sent once the message is committed to the database.</summary>
 /// <remarks>
-/// <c>Notice</c>: Set when redaction removed something (e.g. a card number), in the conversation's language.
+/// <c>Notice</c>: Set when redaction removed something (e.g. a card number), in the conversation's language.<br/>
+/// <c>AssistantAnswering</c>: The assistant will answer this message: its reply follows as <c>message</c> events, between a
+/// <c>typing</c> event from the bot with <c>isTyping: true</c> and one with <c>isTyping: false</c> (both with <c>answersSeq</c> = this <c>seq</c>).
 /// </remarks>
-public sealed record ChatAck(long ConversationId, int Seq, long MessageId, DateTimeOffset At, bool Duplicate, string? Notice);
+public sealed record ChatAck(long ConversationId, int Seq, long MessageId, DateTimeOffset At, bool Duplicate, string? Notice, bool AssistantAnswering = false);
 
-public sealed record TypingSignal(long ConversationId, string AuthorType, string? AuthorName, bool IsTyping);
+/// <summary>Someone is typing. For the assistant, <c>AnswersSeq</c> is the customer message it is answering; <c>isTyping: false</c> means its turn is over.</summary>
+public sealed record TypingSignal(long ConversationId, string AuthorType, string? AuthorName, bool IsTyping, int? AnswersSeq = null);
 
 public sealed record ReadSignal(long ConversationId, string Reader, int Seq);
 

@@ -62,6 +62,7 @@ public sealed partial class ChatService(
     IChatBus bus,
     IChatAssistant assistant,
     ChatMessageWriter writer,
+    AssistantTurnRunner turns,
     WalletDesk.Server.Features.Email.IEmailOutbox outbox,
     TimeProvider time,
     IOptions<ChatOptions> options,
@@ -126,6 +127,12 @@ public sealed partial class ChatService(
             UpdatedAt = now,
         };
         db.ChatConversations.Add(conversation);
+        if (conversation.Status == ChatStatuses.Bot)
+        {
+            // The assistant's turn is queued with the conversation, in the same commit, and runs after the answer.
+            db.ChatBotTurns.Add(new ChatBotTurn { ConversationId = conversation.TicketId, Seq = created.Message.Seq, CreatedAt = now });
+        }
+
         try
         {
             await db.SaveChangesAsync(ct);
@@ -140,7 +147,8 @@ public sealed partial class ChatService(
 
         if (conversation.Status == ChatStatuses.Bot)
         {
-            await AskAssistantAsync(conversation, created.Message.Body, created.Message.Seq, ct);
+            turns.Wake();
+            ack = ack with { AssistantAnswering = true };
         }
         else
         {
@@ -227,6 +235,10 @@ public sealed partial class ChatService(
         }
 
         var body = ValidateText(text);
+        if (!caller.IsStaff && clientMessageId?.StartsWith(AssistantIdPrefix, StringComparison.Ordinal) == true)
+        {
+            throw new ChatException("clientMessageId", $"Client message ids starting with '{AssistantIdPrefix}' are reserved.");
+        }
 
         // The common case goes through the group-commit writer (one transaction for every message arriving meanwhile);
         // tickets in unusual states (merged, solved, closed) take the one-by-one path below.
@@ -251,9 +263,12 @@ public sealed partial class ChatService(
 
         var notice = NoticeText(written, conversation.Language);
         var ack = new ChatAck(conversationId, written.Message.Seq, written.Message.Id, written.Message.CreatedAt, written.WasDuplicate, notice);
-        if (!written.WasDuplicate && !caller.IsStaff && conversation.Status == ChatStatuses.Bot)
+        if (!caller.IsStaff && conversation.Status == ChatStatuses.Bot && written.Message.AuthorType == TicketActors.Customer)
         {
-            await AskAssistantAsync(conversation, written.Message.Body, written.Message.Seq, ct);
+            // Queued before the ack (a retried send queues it again if that failed), answered after it: a slow wallet
+            // or a failing assistant delays the bot's reply, never the customer's acknowledgement.
+            await EnqueueTurnAsync(conversationId, written.Message.Seq, ct);
+            ack = ack with { AssistantAnswering = true };
         }
 
         return ack;
@@ -391,6 +406,62 @@ public sealed partial class ChatService(
         return conversation.CustomerId == caller.Id ? conversation : throw ChatException.NotFound();
     }
 
+    /// <summary>Reserved for the assistant's own messages, whose ids are derived from the message they answer.</summary>
+    internal const string AssistantIdPrefix = "wd-assistant:";
+
+    private async Task EnqueueTurnAsync(long conversationId, int seq, CancellationToken ct)
+    {
+        if (!await db.ChatBotTurns.AnyAsync(t => t.ConversationId == conversationId && t.Seq == seq, ct))
+        {
+            db.ChatBotTurns.Add(new ChatBotTurn { ConversationId = conversationId, Seq = seq, CreatedAt = time.GetUtcNow() });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // The same message raced in from another device: its turn is queued once.
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        turns.Wake();
+    }
+
+    /// <summary>
+    /// The assistant's turn for one customer message, run by <see cref="AssistantTurnRunner"/> after the message was
+    /// acknowledged. The customer sees the bot typing meanwhile; a conversation no longer with the bot (an agent took it)
+    /// gets no automated answer.
+    /// </summary>
+    public async Task RunAssistantTurnAsync(long conversationId, int seq, CancellationToken ct)
+    {
+        var conversation = await db.ChatConversations.AsNoTracking().SingleOrDefaultAsync(c => c.TicketId == conversationId, ct);
+        if (conversation is null)
+        {
+            return;
+        }
+
+        var botName = BotActor(conversation).Name;
+        try
+        {
+            if (conversation.Status != ChatStatuses.Bot)
+            {
+                return;
+            }
+
+            await PublishAsync(ChatEvents.Typing, ChatAudiences.Everyone, conversation, new TypingSignal(conversationId, TicketActors.Bot, botName, true, seq), ct);
+            var message = await db.TicketMessages.AsNoTracking().SingleAsync(m => m.TicketId == conversationId && m.Seq == seq, ct);
+            await AskAssistantAsync(conversation, message.Body, seq, ct);
+        }
+        finally
+        {
+            await PublishAsync(ChatEvents.Typing, ChatAudiences.Everyone, conversation, new TypingSignal(conversationId, TicketActors.Bot, botName, false, seq), CancellationToken.None);
+        }
+    }
+
+    private static TicketActor BotActor(ChatConversation conversation) =>
+        new(TicketActors.Bot, null, conversation.Language == "zh" ? "智能助手" : "WalletDesk Assistant");
+
     private async Task AskAssistantAsync(ChatConversation conversation, string text, int seq, CancellationToken ct)
     {
         AssistantOutcome outcome;
@@ -404,11 +475,14 @@ public sealed partial class ChatService(
             outcome = new AssistantOutcome([], new AssistantHandoff("flow_failed", conversation.Queue, TicketPriorities.Normal, "The assistant failed on this message; no automated answer was given.", "unknown", 0));
         }
 
-        var bot = new TicketActor(TicketActors.Bot, null, conversation.Language == "zh" ? "智能助手" : "WalletDesk Assistant");
-        foreach (var reply in outcome.Replies)
+        // Every message of the turn has an id derived from the message it answers: a turn re-run after a crash adds nothing twice.
+        var bot = BotActor(conversation);
+        string Key(string part) => $"{AssistantIdPrefix}{seq}:{part}";
+        for (var i = 0; i < outcome.Replies.Count; i++)
         {
-            var text2 = reply.ArticleSlug is null ? reply.Text : $"{reply.Text}\n/help/articles/{reply.ArticleSlug}";
-            await tickets.AddAgentMessageAsync(conversation.TicketId, text2, isInternal: false, clientMessageId: null, bot, ct: ct);
+            var reply = outcome.Replies[i];
+            var body = reply.ArticleSlug is null ? reply.Text : $"{reply.Text}\n/help/articles/{reply.ArticleSlug}";
+            await tickets.AddAgentMessageAsync(conversation.TicketId, body, isInternal: false, clientMessageId: Key(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), bot, ct: ct);
         }
 
         if (outcome.Handoff is { } handoff)
@@ -418,11 +492,11 @@ public sealed partial class ChatService(
             // When a person will answer comes from the same estimate as the widget's banner and the portal.
             if ((await StateAsync(conversation.TicketId, ct)).ExpectedReply is { } expected)
             {
-                await tickets.AddAgentMessageAsync(conversation.TicketId, expected.Text, isInternal: false, clientMessageId: null, bot, ct: ct);
+                await tickets.AddAgentMessageAsync(conversation.TicketId, expected.Text, isInternal: false, clientMessageId: Key("wait"), bot, ct: ct);
             }
 
             // The summary carries its own header ("Assistant handoff: reason"): stored as it is, not wrapped in another.
-            await tickets.AddAgentMessageAsync(conversation.TicketId, handoff.Summary, isInternal: true, clientMessageId: null, bot, ct: ct);
+            await tickets.AddAgentMessageAsync(conversation.TicketId, handoff.Summary, isInternal: true, clientMessageId: Key("note"), bot, ct: ct);
         }
         else if (outcome.Resolved)
         {

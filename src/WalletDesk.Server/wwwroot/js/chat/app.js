@@ -266,7 +266,8 @@ function connect() {
     if (!conversation || signal.conversationId !== conversation.id || signal.authorType === "customer") { return; }
     theirTyping = signal.isTyping ? signal.authorName || "" : null;
     clearTimeout(typingTimer);
-    if (signal.isTyping) {
+    // The assistant always says when its turn is over; a person's indicator fades if they stop without saying so.
+    if (signal.isTyping && signal.authorType !== "bot") {
       typingTimer = setTimeout(() => { theirTyping = null; renderConversation(); }, 8000);
     }
     renderConversation();
