@@ -57,6 +57,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Features.Email.EmailMessage> EmailOutbox => Set<Features.Email.EmailMessage>();
     public DbSet<Features.Chat.ChatConversation> ChatConversations => Set<Features.Chat.ChatConversation>();
     public DbSet<Features.Chat.ChatBotTurn> ChatBotTurns => Set<Features.Chat.ChatBotTurn>();
+    public DbSet<Features.Chat.ChatMessageActions> ChatMessageActions => Set<Features.Chat.ChatMessageActions>();
     public DbSet<Features.Chat.ChatAgent> ChatAgents => Set<Features.Chat.ChatAgent>();
 
     public abstract bool IsSqlite { get; }

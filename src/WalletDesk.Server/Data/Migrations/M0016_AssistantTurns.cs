@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace WalletDesk.Server.Data.Migrations;
 
-/// <summary>The assistant's turns as a durable, claimed queue (Features/Chat, ADR 0012).</summary>
+/// <summary>The assistant's turns as a durable, claimed queue (Features/Chat, ADR 0012), and its messages' buttons and link cards.</summary>
 public abstract class M0016_AssistantTurns : Migration
 {
     public const string Id = "20261123001600_AssistantTurns";
@@ -31,9 +31,30 @@ public abstract class M0016_AssistantTurns : Migration
             });
         mb.CreateIndex("IX_chat_assistant_turns_ConversationId_Seq", "chat_assistant_turns", ["ConversationId", "Seq"], unique: true);
         mb.CreateIndex("IX_chat_assistant_turns_DoneAt_Id", "chat_assistant_turns", ["DoneAt", "Id"]);
+
+        mb.CreateTable(
+            name: "chat_message_actions",
+            columns: t => new
+            {
+                Id = t.Identity(mb),
+                TicketId = t.Column<long>(nullable: false),
+                ClientMessageId = t.Column<string>(maxLength: 100, nullable: false),
+                QuickReplies = t.Column<string>(maxLength: 2000, nullable: true),
+                ArticleSlug = t.Column<string>(maxLength: 200, nullable: true),
+            },
+            constraints: t =>
+            {
+                t.PrimaryKey("PK_chat_message_actions", x => x.Id);
+                t.ForeignKey("FK_chat_message_actions_tickets_TicketId", x => x.TicketId, "tickets", "Id", onDelete: ReferentialAction.Cascade);
+            });
+        mb.CreateIndex("IX_chat_message_actions_TicketId_ClientMessageId", "chat_message_actions", ["TicketId", "ClientMessageId"], unique: true);
     }
 
-    protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.DropTable("chat_assistant_turns");
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropTable("chat_message_actions");
+        migrationBuilder.DropTable("chat_assistant_turns");
+    }
 }
 
 [DbContext(typeof(SqliteAppDbContext))]

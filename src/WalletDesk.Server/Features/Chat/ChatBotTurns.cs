@@ -23,6 +23,35 @@ public sealed class ChatBotTurn
     public DateTimeOffset? DoneAt { get; set; }
 }
 
+/// <summary>
+/// The structured part of one of the assistant's chat messages — quick-reply buttons, a help-center article as a link
+/// card — keyed by the message's idempotency key, so it exists before the message is broadcast.
+/// </summary>
+public sealed class ChatMessageActions
+{
+    public long Id { get; set; }
+    public long TicketId { get; set; }
+    public required string ClientMessageId { get; set; }
+
+    /// <summary>Button labels, one per line; tapping one sends its text as the customer's message.</summary>
+    public string? QuickReplies { get; set; }
+    public string? ArticleSlug { get; set; }
+}
+
+internal sealed class ChatMessageActionsConfiguration : IEntityTypeConfiguration<ChatMessageActions>
+{
+    public void Configure(EntityTypeBuilder<ChatMessageActions> builder)
+    {
+        builder.ToTable("chat_message_actions");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.ClientMessageId).HasMaxLength(100);
+        builder.Property(a => a.QuickReplies).HasMaxLength(2000);
+        builder.Property(a => a.ArticleSlug).HasMaxLength(200);
+        builder.HasOne<Ticket>().WithMany().HasForeignKey(a => a.TicketId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(a => new { a.TicketId, a.ClientMessageId }).IsUnique();
+    }
+}
+
 internal sealed class ChatBotTurnConfiguration : IEntityTypeConfiguration<ChatBotTurn>
 {
     public void Configure(EntityTypeBuilder<ChatBotTurn> builder)

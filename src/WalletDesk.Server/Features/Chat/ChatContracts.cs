@@ -44,7 +44,9 @@ public sealed record ChatState(
 public sealed record ExpectedReply(string Kind, int? WaitSeconds, DateTimeOffset? By, string Text);
 
 /// <summary>
-/// One message of a conversation. Customers never receive internal notes, so their sequence numbers can skip;
+/// One message of a conversation. <c>QuickReplies</c>: buttons to offer under an assistant message (tapping one sends
+/// its text as the customer's next message; offer them only while it is the latest message). <c>Article</c>: a
+/// help-center article to show as a link card. Customers never receive internal notes, so their sequence numbers can skip;
 /// <c>PreviousPublicSeq</c> (the sequence of the public message before this one) lets them tell a skipped note from a
 /// missed message. Staff see every message and use <c>Seq - 1</c>.
 /// </summary>
@@ -58,7 +60,12 @@ public sealed record ChatMessage(
     string Text,
     DateTimeOffset At,
     string? ClientMessageId,
-    int PreviousPublicSeq = 0);
+    int PreviousPublicSeq = 0,
+    IReadOnlyList<string>? QuickReplies = null,
+    ChatArticle? Article = null);
+
+/// <summary>A help-center article an assistant message points to, for a link card.</summary>
+public sealed record ChatArticle(string Slug, string Url);
 
 /// <summary>What <c>Start</c> did with the first message.</summary>
 /// <remarks>

@@ -218,9 +218,10 @@ public sealed partial class ChatService(
         var page = await query.OrderBy(m => m.Seq).Take(ResumePageSize + 1).ToListAsync(ct);
         var previousPublic = page.Count == 0 ? 0 : await PreviousPublicSeqAsync(conversationId, page[0].Seq, ct);
         var messages = new List<ChatMessage>(Math.Min(page.Count, ResumePageSize));
+        var actions = await ActionsAsync(db, conversationId, page, ct);
         foreach (var m in page.Take(ResumePageSize))
         {
-            messages.Add(ToDto(m, previousPublic));
+            messages.Add(ToDto(m, previousPublic, m.ClientMessageId is { } key ? actions.GetValueOrDefault(key) : null));
             previousPublic = m.Visibility == TicketService.Public ? m.Seq : previousPublic;
         }
 
@@ -337,7 +338,13 @@ public sealed partial class ChatService(
     public async Task<ChatMessage?> LoadMessageAsync(long conversationId, int seq, CancellationToken ct)
     {
         var message = await db.TicketMessages.AsNoTracking().SingleOrDefaultAsync(m => m.TicketId == conversationId && m.Seq == seq, ct);
-        return message is null ? null : ToDto(message, await PreviousPublicSeqAsync(conversationId, seq, ct));
+        if (message is null)
+        {
+            return null;
+        }
+
+        var actions = await ActionsAsync(db, conversationId, [message], ct);
+        return ToDto(message, await PreviousPublicSeqAsync(conversationId, seq, ct), message.ClientMessageId is { } key ? actions.GetValueOrDefault(key) : null);
     }
 
     /// <summary>When a person will answer the customer's chat on this ticket (for the portal), or null when nobody is waiting for one.</summary>
@@ -459,6 +466,24 @@ public sealed partial class ChatService(
         }
     }
 
+    private async Task SaveActionsAsync(ChatMessageActions actions, CancellationToken ct)
+    {
+        if (await db.ChatMessageActions.AnyAsync(a => a.TicketId == actions.TicketId && a.ClientMessageId == actions.ClientMessageId, ct))
+        {
+            return; // a re-run turn
+        }
+
+        db.ChatMessageActions.Add(actions);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
     private static TicketActor BotActor(ChatConversation conversation) =>
         new(TicketActors.Bot, null, conversation.Language == "zh" ? "智能助手" : "WalletDesk Assistant");
 
@@ -481,8 +506,23 @@ public sealed partial class ChatService(
         for (var i = 0; i < outcome.Replies.Count; i++)
         {
             var reply = outcome.Replies[i];
+            var key = Key(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var quick = reply.QuickReplies?.Where(q => !string.IsNullOrWhiteSpace(q)).Take(8).Select(q => q.Replace('\n', ' ').Trim()).ToList();
+            if (quick is { Count: > 0 } || reply.ArticleSlug is not null)
+            {
+                // Stored before the message, under its key, so the live event already carries the buttons and the card.
+                await SaveActionsAsync(new ChatMessageActions
+                {
+                    TicketId = conversation.TicketId,
+                    ClientMessageId = key,
+                    QuickReplies = quick is { Count: > 0 } ? string.Join('\n', quick) : null,
+                    ArticleSlug = reply.ArticleSlug,
+                }, ct);
+            }
+
+            // The link stays in the text too: transcripts, e-mail and the portal show the words only.
             var body = reply.ArticleSlug is null ? reply.Text : $"{reply.Text}\n/help/articles/{reply.ArticleSlug}";
-            await tickets.AddAgentMessageAsync(conversation.TicketId, body, isInternal: false, clientMessageId: Key(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), bot, ct: ct);
+            await tickets.AddAgentMessageAsync(conversation.TicketId, body, isInternal: false, clientMessageId: key, bot, ct: ct);
         }
 
         if (outcome.Handoff is { } handoff)
@@ -557,8 +597,20 @@ public sealed partial class ChatService(
         }
     }
 
-    internal static ChatMessage ToDto(TicketMessage m, int previousPublicSeq) =>
-        new(m.TicketId, m.Seq, m.Id, m.AuthorType, m.AuthorName, m.Visibility, m.Body, m.CreatedAt, m.ClientMessageId, previousPublicSeq);
+    internal static ChatMessage ToDto(TicketMessage m, int previousPublicSeq, ChatMessageActions? actions = null) =>
+        new(m.TicketId, m.Seq, m.Id, m.AuthorType, m.AuthorName, m.Visibility, m.Body, m.CreatedAt, m.ClientMessageId, previousPublicSeq,
+            actions?.QuickReplies?.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            actions?.ArticleSlug is { } slug ? new ChatArticle(slug, $"/help/articles/{slug}") : null);
+
+    /// <summary>The buttons and link cards of the assistant's messages among <paramref name="messages"/>, by idempotency key.</summary>
+    internal static async Task<Dictionary<string, ChatMessageActions>> ActionsAsync(AppDbContext db, long conversationId, IEnumerable<TicketMessage> messages, CancellationToken ct)
+    {
+        var keys = messages.Where(m => m.AuthorType == TicketActors.Bot && m.ClientMessageId?.StartsWith(AssistantIdPrefix, StringComparison.Ordinal) == true)
+            .Select(m => m.ClientMessageId!).ToList();
+        return keys.Count == 0
+            ? []
+            : await db.ChatMessageActions.AsNoTracking().Where(a => a.TicketId == conversationId && keys.Contains(a.ClientMessageId)).ToDictionaryAsync(a => a.ClientMessageId, ct);
+    }
 
     /// <summary>The sequence of the last public message before <paramref name="seq"/> (0 when none).</summary>
     internal static Task<int> PreviousPublicSeqAsync(AppDbContext db, long conversationId, int seq, CancellationToken ct) =>

@@ -352,12 +352,29 @@ function renderConversation() {
   }
 
   const readUpTo = state?.agentReadSeq ?? 0;
+  const latest = conversation.messages[conversation.messages.length - 1];
   const items = conversation.messages.map((m) => {
     const mine = m.authorType === "customer";
     const marks = mine ? el("span", { class: "mark" }, m.seq <= readUpTo ? t.read : t.delivered) : null;
+    // An article the message points to is a link card; its address is then not repeated as text.
+    const text = m.article && m.text.endsWith("\n" + m.article.url) ? m.text.slice(0, -(m.article.url.length + 1)) : m.text;
     const li = el("li", { class: `bubble from-${m.authorType}`, "data-seq": String(m.seq) },
       el("div", { class: "byline" }, el("strong", {}, authorLabel(m)), " ", el("time", { datetime: m.at }, timeFormat.format(new Date(m.at))), marks ? " · " : "", marks ?? ""),
-      el("div", { class: "text" }, ...linkify(m.text)));
+      el("div", { class: "text" }, ...linkify(text)));
+    if (m.article) {
+      li.append(el("a", { class: "article-card", href: m.article.url, target: "_blank", rel: "noopener" },
+        el("span", { class: "article-kicker" }, t.article), el("span", { class: "article-link" }, t.readArticle)));
+    }
+    // Quick replies are offered while they answer the latest message; tapping one sends its words.
+    if (m === latest && m.quickReplies?.length && state?.status !== "closed" && conversation.pending.length === 0) {
+      const buttons = el("div", { class: "quick-replies", role: "group", "aria-label": t.quickReplies });
+      for (const label of m.quickReplies) {
+        const button = el("button", { type: "button", class: "quick" }, label);
+        button.addEventListener("click", () => conversation.send(label));
+        buttons.append(button);
+      }
+      li.append(buttons);
+    }
     const notice = conversation.notices.get(m.seq);
     if (notice) { li.append(el("p", { class: "notice" }, notice)); }
     return li;
