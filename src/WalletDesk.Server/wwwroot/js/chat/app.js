@@ -327,7 +327,11 @@ function bannerText(state) {
     case "queued": return t.queued(state.queuePosition ?? 1) + (state.expectedReply ? " " + state.expectedReply.text : "");
     case "bot": return t.bot;
     case "active": return t.active(state.agentName);
-    case "offline": return state.expectedReply?.text ?? t.offline(state.answerBy ? dateTimeFormat.format(new Date(state.answerBy)) : null);
+    // The same sentence and the same instant as expectedReply.text, with the time in the customer's own time zone.
+    case "offline": {
+      const by = state.expectedReply?.by ?? state.answerBy;
+      return t.offline(by ? dateTimeFormat.format(new Date(by)) : null);
+    }
     case "closed": return t.closed;
     default: return "";
   }
