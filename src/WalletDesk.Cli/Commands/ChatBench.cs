@@ -396,8 +396,9 @@ internal static class ChatBench
             try
             {
                 await connection.StartAsync(ct);
-                var state = await connection.InvokeAsync<ChatStateEvent>(
+                var started = await connection.InvokeAsync<ChatStartedEvent>(
                     "Start", [new { clientRequestId = $"bench-start-{index.ToString(CultureInfo.InvariantCulture)}", text = "Hello, I need help with a transfer.", language = "en" }], ct);
+                var state = started.State;
                 if (state.Status == "active")
                 {
                     _assigned.TryAdd(state.ConversationId, 0);
@@ -491,4 +492,6 @@ internal static class ChatBench
     private sealed record ChatMessageEvent(long ConversationId, long Seq, string? AuthorType, string? ClientMessageId);
 
     private sealed record ChatStateEvent(long ConversationId, string? Status);
+
+    private sealed record ChatStartedEvent(long ConversationId, ChatStateEvent State);
 }

@@ -59,6 +59,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Features.Email.QuarantinedEmail> EmailQuarantine => Set<Features.Email.QuarantinedEmail>();
     public DbSet<Features.Email.EmailAddressHealth> EmailAddressHealth => Set<Features.Email.EmailAddressHealth>();
     public DbSet<Features.Chat.ChatConversation> ChatConversations => Set<Features.Chat.ChatConversation>();
+    public DbSet<Features.Chat.ChatBotTurn> ChatBotTurns => Set<Features.Chat.ChatBotTurn>();
+    public DbSet<Features.Chat.ChatMessageActions> ChatMessageActions => Set<Features.Chat.ChatMessageActions>();
     public DbSet<Features.Chat.ChatAgent> ChatAgents => Set<Features.Chat.ChatAgent>();
     public DbSet<Features.Insights.HourlyArrivals> InsightHourlyArrivals => Set<Features.Insights.HourlyArrivals>();
     public DbSet<Features.Insights.HourlyChannelArrivals> InsightHourlyChannelArrivals => Set<Features.Insights.HourlyChannelArrivals>();

@@ -52,25 +52,31 @@ internal sealed class HubBotChat(ChatClient client, long conversationId)
 
     public static async Task<HubBotChat> StartAsync(ChatClient client, string text, string language)
     {
-        var state = await client.Hub.InvokeAsync<ChatState>("Start", new StartChat("r-" + Guid.NewGuid().ToString("N"), text, Language: language));
-        var chat = new HubBotChat(client, state.ConversationId);
-        await chat.CollectRepliesAsync(0);
+        var started = await client.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("r-" + Guid.NewGuid().ToString("N"), text, Language: language));
+        var chat = new HubBotChat(client, started.ConversationId);
+        await chat.CollectRepliesAsync(started.Ack, 0);
         return chat;
     }
 
     public async Task<ChatAck> SayAsync(string text, string? clientMessageId = null)
     {
         var ack = await Client.Hub.InvokeAsync<ChatAck>("Send", Id, clientMessageId ?? "c-" + ++_sent, text);
-        await CollectRepliesAsync(ack.Seq);
+        await CollectRepliesAsync(ack, ack.Seq);
         return ack;
     }
 
     /// <summary>
-    /// The chat module answers before it acknowledges, so the replies are committed by now: <c>Resume</c> lists them
-    /// (public ones only, as the customer may see), and the wait proves the same messages reached the customer live.
+    /// The assistant answers after the ack (ADR 0012): when the ack says it will, wait for the bot's turn to end (its
+    /// typing indicator going off for this message); then <c>Resume</c> lists the replies (public ones only, as the
+    /// customer may see), and the wait proves the same messages reached the customer live.
     /// </summary>
-    private async Task CollectRepliesAsync(int afterSeq)
+    private async Task CollectRepliesAsync(ChatAck ack, int afterSeq)
     {
+        if (ack.AssistantAnswering)
+        {
+            await Client.WaitForBotTurnAsync(Id, ack.Seq);
+        }
+
         var sync = await Client.Hub.InvokeAsync<ChatSync>("Resume", Id, afterSeq);
         sync.Messages.ShouldNotContain(m => m.Visibility == TicketService.Internal, "the customer never receives internal notes");
         LastReplies = sync.Messages.Where(m => m.AuthorType == TicketActors.Bot).ToList();

@@ -20,7 +20,6 @@ public sealed class AssistantFixture : IAsyncLifetime
     public static readonly Dictionary<string, string?> Settings = new(WalletFixture.Settings)
     {
         ["Assistant:RetrainFolds"] = "2",
-        ["Assistant:ExpectedWaitMinutes"] = "4",
     };
 
     public Task<WalletDeskFactory> For(string provider) =>

@@ -20,7 +20,7 @@ public sealed class AssistantThroughTheHubTests
         var tx = await app.PendingTransferAsync(me, friend, 600_000);
         var customer = await kit.ConnectAsync(me);
 
-        var state = await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("bot-1", "my transfer hasn't arrived"));
+        var state = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("bot-1", "my transfer hasn't arrived"))).State;
         state.Status.ShouldBe(ChatStatuses.Bot);
         var id = state.ConversationId;
         var answer = await customer.WaitForMessageAsync(id, m => m.AuthorType == TicketActors.Bot && m.Text.Contains(tx.Reference, StringComparison.Ordinal));
@@ -28,8 +28,10 @@ public sealed class AssistantThroughTheHubTests
         answer.Visibility.ShouldNotBe(TicketService.Internal);
 
         var (agent, _) = await kit.AgentAsync();
-        await customer.Hub.InvokeAsync<ChatAck>("Send", id, "c-2", "I want to speak to an agent");
-        await customer.WaitForMessageAsync(id, m => m.AuthorType == TicketActors.Bot && m.Text.Contains("A colleague from our payments team", StringComparison.Ordinal));
+        var asked = await customer.Hub.InvokeAsync<ChatAck>("Send", id, "c-2", "I want to speak to an agent");
+        asked.AssistantAnswering.ShouldBeTrue();
+        await customer.WaitForBotTurnAsync(id, asked.Seq);
+        await customer.WaitForMessageAsync(id, m => m.AuthorType == TicketActors.Bot && m.Text.Contains("a colleague from our payments team", StringComparison.Ordinal));
         await agent.WaitForAsync<ChatState>(ChatEvents.Assigned, s => s.ConversationId == id);
         var sync = await agent.Hub.InvokeAsync<ChatSync>("Resume", id, 0);
         var note = sync.Messages.Single(m => m.Visibility == TicketService.Internal && m.Text.Contains("Assistant handoff: asked", StringComparison.Ordinal));

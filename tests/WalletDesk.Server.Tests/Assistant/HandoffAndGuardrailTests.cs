@@ -22,13 +22,37 @@ public sealed class HandoffAndGuardrailTests(AssistantFixture fixture) : IClassF
         var chat = app.Chat(me, lang);
         var outcome = await chat.SayAsync(text);
         outcome.Handoff!.Reason.ShouldBe(HandoffReasons.Asked);
-        chat.LastText.ShouldContain(lang == "zh" ? "约 4 分钟" : "in about 4 minutes");
+        chat.LastText.ShouldContain(lang == "zh" ? "转接" : "passing you to a colleague");
+        chat.LastText.ShouldNotContain(lang == "zh" ? "分钟" : "minutes", customMessage: "when a person answers comes from the chat module's one estimate");
         (await app.ConversationAsync(chat)).HandedOff.ShouldBeTrue();
 
         // After the handoff the assistant only says a person is coming.
         var after = await chat.SayAsync("hello?");
         after.Handoff.ShouldBeNull();
         chat.LastText.ShouldContain(lang == "zh" ? "人工客服马上就来" : "A colleague will be with you shortly");
+    }
+
+    [Fact]
+    public async Task Handoff_AfterAStage_PairsTheStagesIntentWithItsOwnConfidenceInOneStructuredNote()
+    {
+        var app = await fixture.For(Providers.Sqlite);
+        var me = await app.CreateCustomerWithWalletAsync();
+        var chat = app.Chat(me);
+        (await chat.SayAsync("someone took money from my account, I didn't do this")).Handoff.ShouldBeNull();
+        var offered = DialogueState.Parse((await app.ConversationAsync(chat)).State);
+
+        var outcome = await chat.SayAsync("Yes, pause now");
+
+        var handoff = outcome.Handoff.ShouldNotBeNull();
+        var note = handoff.Note.ShouldNotBeNull();
+        note.Intent.ShouldBe(offered.StageIntent);
+        note.Confidence.ShouldBe(Math.Round(offered.StageConfidence, 3), "the confidence of the message that gave the intent, not of the last one");
+        offered.StageConfidence.ShouldBeGreaterThan(0);
+        handoff.Confidence.ShouldBe(note.Confidence);
+        note.Tried.ShouldContain(t => t.Contains("froze outgoing payments", StringComparison.Ordinal));
+        note.CustomerWords.ShouldBe(["someone took money from my account, I didn't do this", "Yes, pause now"]);
+        handoff.Summary.ShouldBe(note.Render());
+        System.Text.RegularExpressions.Regex.Count(handoff.Summary, "Assistant handoff").ShouldBe(1);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class ChatAcrossProcessesTests
             // The customer talks to A.
             var token = MintCustomerToken("cust_multi_node");
             var customer = await ConnectAsync(nodeA.BaseUrl, token, null);
-            var state = await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("m", "我的转账还没到"));
+            var state = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("m", "我的转账还没到"))).State;
             var id = state.ConversationId;
             (await agent.WaitForAsync<ChatState>(ChatEvents.Assigned, s => s.ConversationId == id)).Status.ShouldBe(ChatStatuses.Active);
 
@@ -96,7 +96,7 @@ public sealed class ChatAcrossProcessesTests
         // Browsers put the token in the WebSocket URL; make sure such a request is logged at all, then look for the token.
         await using (var client = await ConnectAsync(server.BaseUrl, token, null))
         {
-            await client.Hub.InvokeAsync<ChatState>("Start", new StartChat("l", "hello"));
+            await client.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("l", "hello"));
         }
 
         using var http = new HttpClient();

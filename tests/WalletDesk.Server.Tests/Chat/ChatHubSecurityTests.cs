@@ -17,7 +17,7 @@ public sealed class ChatHubSecurityTests
         var (agent, _) = await kit.AgentAsync();
         var victim = await kit.CustomerAsync("Victim");
         var attacker = await kit.CustomerAsync("Attacker");
-        var id = (await victim.Hub.InvokeAsync<ChatState>("Start", new StartChat("v", "My PIN reset for account 88"))).ConversationId;
+        var id = (await victim.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("v", "My PIN reset for account 88"))).ConversationId;
         var missing = id + 1000;
 
         // Every conversation-scoped method answers exactly as for a conversation that does not exist.
@@ -62,7 +62,7 @@ public sealed class ChatHubSecurityTests
         await using var kit = await ChatKit.StartAsync(Providers.Sqlite, ChatKit.HumanFirst);
         var (assigned, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Refund"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Refund"))).ConversationId;
         var (other, _) = await kit.AgentAsync(availability: AgentAvailability.Away);
 
         (await other.Hub.InvokeAsync<ChatSync>("Resume", id, 0)).Messages.ShouldNotBeEmpty();
@@ -82,7 +82,7 @@ public sealed class ChatHubSecurityTests
         await using var kit = await ChatKit.StartAsync(Providers.Sqlite, ChatKit.HumanFirst);
         await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Hello"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Hello"))).ConversationId;
 
         var tooLong = await Should.ThrowAsync<HubCallException>(() => customer.Hub.InvokeAsync<ChatAck>("Send", id, "big", new string('a', 5000)));
         tooLong.Message.ShouldContain("the limit is 4,000");
@@ -92,7 +92,7 @@ public sealed class ChatHubSecurityTests
         var frame = Should.ThrowAsync<Exception>(() => customer.Hub.InvokeAsync<ChatAck>("Send", id, "huge", new string('b', 200_000)));
         await frame;
         (await customer.Hub.WhenClosed.WaitAsync(ChatKit.Patience)).ShouldNotBeNull();
-        (await other.Hub.InvokeAsync<ChatState>("Start", new StartChat("o", "Still fine?"))).Status.ShouldNotBeNull();
+        (await other.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("o", "Still fine?"))).State.Status.ShouldNotBeNull();
     }
 
     [Fact]
@@ -102,8 +102,8 @@ public sealed class ChatHubSecurityTests
         await kit.AgentAsync(capacity: 10);
         var flooder = await kit.CustomerAsync();
         var neighbour = await kit.CustomerAsync();
-        var floodId = (await flooder.Hub.InvokeAsync<ChatState>("Start", new StartChat("f", "spam"))).ConversationId;
-        var calmId = (await neighbour.Hub.InvokeAsync<ChatState>("Start", new StartChat("c", "Transfer question"))).ConversationId;
+        var floodId = (await flooder.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("f", "spam"))).ConversationId;
+        var calmId = (await neighbour.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("c", "Transfer question"))).ConversationId;
 
         var attempts = Enumerable.Range(0, 60).Select(i => Outcome(flooder.Hub.InvokeAsync<ChatAck>("Send", floodId, $"f{i}", $"spam {i}"))).ToList();
         var neighbourAck = await neighbour.Hub.InvokeAsync<ChatAck>("Send", calmId, "n1", "Any news on my transfer?");

@@ -160,6 +160,10 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the assistant's turn for the customer message <paramref name="seq"/> is over (its typing indicator went off).</summary>
+    public Task<TypingSignal> WaitForBotTurnAsync(long conversationId, int seq) =>
+        WaitForAsync<TypingSignal>(ChatEvents.Typing, s => s.ConversationId == conversationId && s.AuthorType == "bot" && !s.IsTyping && s.AnswersSeq == seq);
+
     public Task<ChatMessage> WaitForMessageAsync(long conversationId, Func<ChatMessage, bool> predicate) =>
         WaitForAsync<ChatMessage>(ChatEvents.Message, m => m.ConversationId == conversationId && predicate(m));
 

@@ -20,9 +20,9 @@ public sealed class ChatRoutingTests
         var second = await kit.CustomerAsync();
         var third = await kit.CustomerAsync();
 
-        var a = await first.Hub.InvokeAsync<ChatState>("Start", new StartChat("a", "Top-up failed"));
-        var b = await second.Hub.InvokeAsync<ChatState>("Start", new StartChat("b", "Refund status"));
-        var c = await third.Hub.InvokeAsync<ChatState>("Start", new StartChat("c", "Question about my limits"));
+        var a = (await first.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("a", "Top-up failed"))).State;
+        var b = (await second.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("b", "Refund status"))).State;
+        var c = (await third.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("c", "Question about my limits"))).State;
 
         a.Status.ShouldBe(ChatStatuses.Active);
         b.Status.ShouldBe(ChatStatuses.Queued);
@@ -38,7 +38,7 @@ public sealed class ChatRoutingTests
 
         // The third waits too long: escalated, raised to high priority, ahead of the second.
         kit.App.Clock.Advance(TimeSpan.FromSeconds(61));
-        var d = await (await kit.CustomerAsync()).Hub.InvokeAsync<ChatState>("Start", new StartChat("d", "Another question"));
+        var d = (await (await kit.CustomerAsync()).Hub.InvokeAsync<ChatStarted>("Start", new StartChat("d", "Another question"))).State;
         kit.App.Clock.Advance(TimeSpan.FromSeconds(60));
         await kit.RunMonitorAsync();
         var tickets = await kit.App.WithDbAsync(db => db.Tickets.AsNoTracking().Where(t => t.Id == b.ConversationId || t.Id == c.ConversationId || t.Id == d.ConversationId).ToDictionaryAsync(t => t.Id));
@@ -71,9 +71,9 @@ public sealed class ChatRoutingTests
         var bad = await api.PutAsJsonAsync($"/api/chat/agents/{englishStaff.Id}", new { languages = new[] { "fr" } });
         bad.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
 
-        var zh = await (await kit.CustomerAsync(locale: "zh")).Hub.InvokeAsync<ChatState>("Start", new StartChat("z", "我的转账还没到", Language: "zh"));
-        var en = await (await kit.CustomerAsync()).Hub.InvokeAsync<ChatState>("Start", new StartChat("e", "My transfer has not arrived", Category: "transfer_delayed"));
-        var fraud = await (await kit.CustomerAsync()).Hub.InvokeAsync<ChatState>("Start", new StartChat("f", "Someone stole my account, unauthorized transaction", Category: "security"));
+        var zh = (await (await kit.CustomerAsync(locale: "zh")).Hub.InvokeAsync<ChatStarted>("Start", new StartChat("z", "我的转账还没到", Language: "zh"))).State;
+        var en = (await (await kit.CustomerAsync()).Hub.InvokeAsync<ChatStarted>("Start", new StartChat("e", "My transfer has not arrived", Category: "transfer_delayed"))).State;
+        var fraud = (await (await kit.CustomerAsync()).Hub.InvokeAsync<ChatStarted>("Start", new StartChat("f", "Someone stole my account, unauthorized transaction", Category: "security"))).State;
 
         (await chinese.WaitForAsync<ChatState>(ChatEvents.Assigned, s => s.ConversationId == zh.ConversationId)).Language.ShouldBe("zh");
         (await english.WaitForAsync<ChatState>(ChatEvents.Assigned, s => s.ConversationId == en.ConversationId)).Queue.ShouldBe(TicketGroups.Payments);
@@ -87,7 +87,7 @@ public sealed class ChatRoutingTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (first, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("t", "Question about fees"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("t", "Question about fees"))).ConversationId;
         var (second, secondStaff) = await kit.AgentAsync();
 
         var moved = await first.Hub.InvokeAsync<ChatState>("Transfer", id, new TransferChat(secondStaff.Id, null));
@@ -117,7 +117,7 @@ public sealed class ChatRoutingTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var visitor = await kit.VisitorAsync("Ana");
 
-        var state = await visitor.Hub.InvokeAsync<ChatState>("Start", new StartChat("v", "Can I use the wallet abroad?"));
+        var state = (await visitor.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("v", "Can I use the wallet abroad?"))).State;
 
         state.Status.ShouldBe(ChatStatuses.Offline);
         state.AnswerBy.ShouldNotBeNull();

@@ -24,7 +24,7 @@ public sealed class ChatWriterTests
         for (var i = 0; i < 12; i++)
         {
             var customer = await kit.CustomerAsync();
-            var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat($"start-{i}", $"Transfer {i} missing"))).ConversationId;
+            var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat($"start-{i}", $"Transfer {i} missing"))).ConversationId;
             customers.Add((customer, await kit.ReconnectAsync(customer), id));
         }
 
@@ -41,11 +41,12 @@ public sealed class ChatWriterTests
         {
             var stored = await kit.App.WithDbAsync(db => db.TicketMessages.AsNoTracking().Where(m => m.TicketId == id).OrderBy(m => m.Seq).ToListAsync());
             stored.Select(m => m.Seq).ShouldBe(Enumerable.Range(1, 6).ToList(), "the opening message plus five, gap-free");
-            stored.Where(m => m.ClientMessageId != null).Select(m => m.ClientMessageId).ShouldBe(Enumerable.Range(1, 5).Select(n => $"m-{id}-{n}").ToList(), ignoreOrder: true);
-            stored.Where(m => m.ClientMessageId != null).Select(m => m.Body).Order().ShouldBe(Enumerable.Range(1, 5).Select(n => $"line {n} from {id}").ToList());
+            stored[0].ClientMessageId.ShouldStartWith("start-", customMessage: "the opening message answers to the start's request id");
+            stored.Where(m => m.Seq > 1).Select(m => m.ClientMessageId).ShouldBe(Enumerable.Range(1, 5).Select(n => $"m-{id}-{n}").ToList(), ignoreOrder: true);
+            stored.Where(m => m.Seq > 1).Select(m => m.Body).Order().ShouldBe(Enumerable.Range(1, 5).Select(n => $"line {n} from {id}").ToList());
 
             // Each connection's sends are stored in the order it made them (line 5 may come first from the other device).
-            stored.Where(m => m.ClientMessageId != null && m.ClientMessageId != $"m-{id}-5").Select(m => m.Body).ShouldBe(Enumerable.Range(1, 4).Select(n => $"line {n} from {id}").ToList());
+            stored.Where(m => m.Seq > 1 && m.ClientMessageId != $"m-{id}-5").Select(m => m.Body).ShouldBe(Enumerable.Range(1, 4).Select(n => $"line {n} from {id}").ToList());
             var ticket = await kit.App.WithDbAsync(db => db.Tickets.AsNoTracking().SingleAsync(t => t.Id == id));
             ticket.MessageCount.ShouldBe(6);
             ticket.LastCustomerMessageAt.ShouldNotBeNull();
@@ -70,7 +71,7 @@ public sealed class ChatWriterTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Card problem"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Card problem"))).ConversationId;
 
         await customer.Hub.InvokeAsync<ChatAck>("Send", id, "a", "my card is 4111 1111");
         var second = await customer.Hub.InvokeAsync<ChatAck>("Send", id, "b", "1111 1111");
@@ -88,7 +89,7 @@ public sealed class ChatWriterTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Top-up failed"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Top-up failed"))).ConversationId;
         await agent.WaitForAsync<ChatState>(ChatEvents.Assigned, s => s.ConversationId == id);
 
         // The agent's first reply opens the new ticket (the one-by-one path), later lines take the batch path.
@@ -122,7 +123,7 @@ public sealed class ChatWriterTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, staff) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Refund status"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Refund status"))).ConversationId;
         await agent.WaitForAsync<ChatState>(ChatEvents.Assigned, s => s.ConversationId == id);
         await agent.Hub.InvokeAsync<ChatAck>("Send", id, "a1", "Refunded yesterday");
 
@@ -148,7 +149,7 @@ public sealed class ChatWriterTests
         await kit.AgentAsync();
         var owner = await kit.CustomerAsync();
         var stranger = await kit.CustomerAsync();
-        var id = (await owner.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Locked out"))).ConversationId;
+        var id = (await owner.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Locked out"))).ConversationId;
 
         var results = await Task.WhenAll(
             ChatKit.AttemptAsync(owner.Hub.InvokeAsync<ChatAck>("Send", id, "ok-1", "first")),

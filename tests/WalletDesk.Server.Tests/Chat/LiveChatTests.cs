@@ -16,7 +16,7 @@ public sealed class LiveChatTests
         var (agent, agentStaff) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync("Li Wei");
 
-        var state = await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("start-1", "My transfer to my sister has not arrived"));
+        var state = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("start-1", "My transfer to my sister has not arrived"))).State;
 
         // No assistant installed in this configuration: the chat goes straight to the only online agent.
         state.Status.ShouldBe(ChatStatuses.Active);
@@ -72,7 +72,7 @@ public sealed class LiveChatTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Top-up failed twice"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Top-up failed twice"))).ConversationId;
         var first = await agent.Hub.InvokeAsync<ChatAck>("Send", id, "a-0", "Hello, I'm here.");
         await customer.WaitForMessageAsync(id, m => m.Seq == first.Seq);
         var lastSeen = customer.Messages(id).Max(m => m.Seq);
@@ -104,7 +104,7 @@ public sealed class LiveChatTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Refund status please"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Refund status please"))).ConversationId;
 
         var first = await customer.Hub.InvokeAsync<ChatAck>("Send", id, "retry-me", "Order 7731 refund");
         var again = await customer.Hub.InvokeAsync<ChatAck>("Send", id, "retry-me", "Order 7731 refund");
@@ -119,7 +119,7 @@ public sealed class LiveChatTests
         stored.ShouldBe(1);
 
         // Starting again with the same request id returns the same conversation.
-        (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Refund status please"))).ConversationId.ShouldBe(id);
+        (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Refund status please"))).ConversationId.ShouldBe(id);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -128,7 +128,7 @@ public sealed class LiveChatTests
         await using var kit = await ChatKit.StartAsync(provider, ChatKit.HumanFirst);
         var (agent, _) = await kit.AgentAsync();
         var customer = await kit.CustomerAsync();
-        var id = (await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Card problem"))).ConversationId;
+        var id = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Card problem"))).ConversationId;
 
         var ack = await customer.Hub.InvokeAsync<ChatAck>("Send", id, "pan", "my card is 4111 1111 1111 1111 cvv 123");
 
@@ -149,7 +149,7 @@ public sealed class LiveChatTests
         var customer = await kit.CustomerAsync();
 
         // Nobody online: the chat waits as an offline ticket; then both agents click "accept" at once.
-        var state = await customer.Hub.InvokeAsync<ChatState>("Start", new StartChat("s", "Account locked"));
+        var state = (await customer.Hub.InvokeAsync<ChatStarted>("Start", new StartChat("s", "Account locked"))).State;
         state.Status.ShouldBe(ChatStatuses.Offline);
         var results = await Task.WhenAll(
             ChatKit.AttemptAsync(one.Hub.InvokeAsync<ChatState>("Accept", state.ConversationId)),

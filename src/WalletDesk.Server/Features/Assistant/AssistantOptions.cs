@@ -38,10 +38,6 @@ public sealed class AssistantOptions : IValidatableObject
     [Range(1, 3600)]
     public int ModelRefreshSeconds { get; set; } = 30;
 
-    /// <summary>Estimated minutes a customer waits for a human, told to them at handoff (the chat module knows the live queue).</summary>
-    [Range(0, 600)]
-    public int ExpectedWaitMinutes { get; set; } = 5;
-
     /// <summary>Optional model endpoint that drafts reply suggestions for agents.</summary>
     public DraftOptions Drafts { get; set; } = new();
 

@@ -574,6 +574,7 @@ public sealed partial class ChatAssistant(
                 }
 
                 turn.State.Stage = Stages.ChooseTransaction;
+                turn.State.StageConfidence = ConfidenceOf(turn, intent);
                 turn.State.StageIntent = intent;
                 turn.State.Candidates = listed.Select(t => t.TransactionId).ToList();
                 turn.Replies.Add(new AssistantReply(lines.ToString(), null, listed.Select(t => t.Reference).ToList()));
@@ -895,6 +896,7 @@ public sealed partial class ChatAssistant(
         }
 
         turn.State.Stage = Stages.ConfirmFreeze;
+        turn.State.StageConfidence = ConfidenceOf(turn, intent);
         turn.State.StageIntent = intent;
         turn.Did("offered to freeze outgoing payments");
         turn.Replies.Add(new AssistantReply(
@@ -1001,6 +1003,7 @@ public sealed partial class ChatAssistant(
     private static void AskSolved(Turn turn, string? intent)
     {
         turn.State.Stage = Stages.ConfirmSolved;
+        turn.State.StageConfidence = ConfidenceOf(turn, intent);
         turn.State.StageIntent = intent;
         turn.Say("Did that solve it?", "这解决您的问题了吗？", quick: [turn.T("Yes, thanks", "解决了"), turn.T("No, I still need help", "没解决，需要帮助")]);
     }
@@ -1052,10 +1055,9 @@ public sealed partial class ChatAssistant(
     private void HandOff(Turn turn, string reason, string group, string priority, string? intentOverride = null)
     {
         var intent = intentOverride ?? turn.State.StageIntent ?? turn.Intent ?? turn.State.LastIntent ?? "unknown";
-        var confidence = turn.Intent is not null ? turn.Prediction.Confidence : turn.State.LastConfidence;
+        var confidence = ConfidenceOf(turn, intent);
         turn.State.Stage = null;
         turn.Actions.Add("handoff: " + reason);
-        var wait = Options.ExpectedWaitMinutes;
         var team = group switch
         {
             TicketGroups.Security => turn.T("our security team", "安全团队"),
@@ -1063,42 +1065,44 @@ public sealed partial class ChatAssistant(
             TicketGroups.Accounts => turn.T("our accounts team", "账户团队"),
             _ => turn.T("our support team", "客服团队"),
         };
+
+        // When a person will answer is not the assistant's to say: the chat module adds that line from the one
+        // expected-reply estimate the widget banner and the portal show too.
         turn.Say(
-            $"A colleague from {team} will join this chat{(wait > 0 ? $" in about {wait} minutes" : " shortly")}. They'll see our conversation, so you won't need to repeat yourself.",
-            $"{team}的同事将{(wait > 0 ? $"在约 {wait} 分钟内" : "很快")}加入对话。他们能看到我们的聊天记录，您无需重复说明。");
-        turn.Handoff = new AssistantHandoff(reason, group, priority, Summary(turn, reason, intent, confidence), intent, Math.Round(confidence, 3), CategoryFor(intent));
+            $"I'm passing you to a colleague from {team}. They'll see our conversation, so you won't need to repeat yourself.",
+            $"我将为您转接{team}的同事。他们能看到我们的聊天记录，您无需重复说明。");
+        var note = Note(turn, reason, intent, confidence);
+        turn.Handoff = new AssistantHandoff(reason, group, priority, note.Render(), intent, note.Confidence, CategoryFor(intent), note);
     }
 
-    private static string Summary(Turn turn, string reason, string intent, double confidence)
+    /// <summary>The classifier's confidence on the message that gave <paramref name="intent"/> (0 when no model prediction gave it).</summary>
+    private static double ConfidenceOf(Turn turn, string? intent) =>
+        intent is null ? 0
+        : intent == turn.Intent ? turn.Prediction.Confidence
+        : intent == turn.State.StageIntent ? turn.State.StageConfidence
+        : intent == turn.State.LastIntent ? turn.State.LastConfidence
+        : 0;
+
+    private static HandoffNote Note(Turn turn, string reason, string intent, double confidence)
     {
         var s = turn.State;
-        var sb = new StringBuilder();
-        sb.Append("Assistant handoff: ").Append(reason).Append('\n');
-        sb.Append(CultureInfo.InvariantCulture, $"Intent: {intent} (confidence {confidence:0.00})");
-        if (turn.Prediction.Intent is null && turn.Prediction.TopCandidate is { } top)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"; last message not understood (best guess {top})");
-        }
+        string? notUnderstood = turn.Prediction.Intent is null && turn.Prediction.TopCandidate is { } top ? top : null;
+        var customer = turn.Input.IsVisitor ? "anonymous visitor (no wallet)" : turn.Account is { } a ? $"wallet {a.AccountId}, status {a.Status}" : "wallet not available";
+        var sentiment = (s.Sentiment ?? "neutral") + (s.SentimentCues.Count > 0 ? $" ({string.Join(", ", s.SentimentCues)})" : "");
 
-        sb.Append('\n');
-        sb.Append("Customer: ").Append(turn.Input.IsVisitor ? "anonymous visitor (no wallet)" : turn.Account is { } a ? $"wallet {a.AccountId}, status {a.Status}" : "wallet not available").Append('\n');
-        sb.Append("Entities: ").Append(s.Entities.Count == 0 ? "none" : string.Join("; ", s.Entities)).Append('\n');
-        sb.Append("Looked up: ").Append(s.Lookups.Count == 0 ? "nothing" : string.Join("; ", s.Lookups)).Append('\n');
-        sb.Append("Tried: ").Append(s.Tried.Count == 0 ? "nothing" : string.Join("; ", s.Tried)).Append('\n');
-        sb.Append("Sentiment: ").Append(s.Sentiment ?? "neutral");
-        if (s.SentimentCues.Count > 0)
-        {
-            sb.Append(" (").Append(string.Join(", ", s.SentimentCues)).Append(')');
-        }
-
-        sb.Append('\n').Append("Customer's words:");
-        foreach (var w in s.Words)
-        {
-            sb.Append("\n> ").Append(w.Replace("\n", " ", StringComparison.Ordinal));
-        }
-
-        // Everything above is either the assistant's own words or redacted customer text; redact once more as the last gate.
-        return Redactor.Redact(sb.ToString()).Text;
+        // Everything is either the assistant's own words or redacted customer text; redact once more as the last gate.
+        static string Clean(string text) => Redactor.Redact(text).Text;
+        return new HandoffNote(
+            reason,
+            intent,
+            Math.Round(confidence, 3),
+            notUnderstood,
+            Clean(customer),
+            s.Entities.Select(Clean).ToList(),
+            s.Lookups.Select(Clean).ToList(),
+            s.Tried.Select(Clean).ToList(),
+            sentiment,
+            s.Words.Select(w => Clean(w.Replace("\n", " ", StringComparison.Ordinal))).ToList());
     }
 
     private static string GroupFor(string? intent) => intent switch

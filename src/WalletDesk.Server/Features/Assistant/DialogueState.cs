@@ -15,6 +15,9 @@ public sealed class DialogueState
     public string? Stage { get; set; }
     public string? StageIntent { get; set; }
 
+    /// <summary>The classifier's confidence for <see cref="StageIntent"/>, on the message that gave it (never a later one's).</summary>
+    public double StageConfidence { get; set; }
+
     /// <summary>Transaction ids (of this customer's own account) offered in a "which one?" question.</summary>
     public List<string> Candidates { get; set; } = [];
     public int LowConfidence { get; set; }

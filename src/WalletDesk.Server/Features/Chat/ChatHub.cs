@@ -44,7 +44,10 @@ public sealed class ChatHub(ChatService chat, ChatConnections connections) : Hub
 
     // Customer and agent
 
-    public Task<ChatState> Start(StartChat request) => chat.StartAsync(Caller, request ?? new StartChat(null, null), Context.ConnectionAborted);
+    public Task<ChatStarted> Start(StartChat request) => chat.StartAsync(Caller, request ?? new StartChat(null, null), Context.ConnectionAborted);
+
+    /// <summary>The caller's open conversation (state and latest messages), or null: what a client shows on connect.</summary>
+    public Task<ChatSync?> Current() => chat.CurrentAsync(Caller, Context.ConnectionAborted);
 
     public async Task<ChatSync> Resume(long conversationId, int afterSeq)
     {

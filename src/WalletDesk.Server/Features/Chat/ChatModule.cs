@@ -48,6 +48,8 @@ public static class ChatModule
             "chat-fanout", sp => sp.GetRequiredService<PostgresChatBus>(), Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, ["ready"]));
         services.AddSingleton<ChatMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<ChatMonitor>());
+        services.AddSingleton<AssistantTurnRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<AssistantTurnRunner>());
 
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ChatVisitorAuthenticationHandler>(IdentitySchemes.ChatVisitor, null);
         services.AddSingleton<IAuthorizationHandler, ChatParticipantHandler>();

@@ -205,7 +205,9 @@ internal sealed class ChatMessageSink(AppDbContext db, IChatBus bus) : ITicketMe
         }
 
         var previousPublic = message.Visibility == TicketService.Public ? await ChatService.PreviousPublicSeqAsync(db, ticket.Id, message.Seq, cancellationToken) : 0;
-        var payload = System.Text.Json.JsonSerializer.SerializeToElement(ChatService.ToDto(message, previousPublic), ChatFanout.Json);
+        var actions = await ChatService.ActionsAsync(db, ticket.Id, [message], cancellationToken);
+        var payload = System.Text.Json.JsonSerializer.SerializeToElement(
+            ChatService.ToDto(message, previousPublic, message.ClientMessageId is { } key ? actions.GetValueOrDefault(key) : null), ChatFanout.Json);
         var audience = message.Visibility == TicketService.Public ? ChatAudiences.Everyone : ChatAudiences.Staff;
         await bus.PublishAsync(new ChatEnvelope(ChatEvents.Message, audience, ticket.Id, conversation.CustomerId, conversation.AgentId, conversation.SupervisorId, payload, message.Seq), cancellationToken);
     }

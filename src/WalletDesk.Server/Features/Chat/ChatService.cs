@@ -39,7 +39,8 @@ public sealed record ChatCaller(ChatCallerKind Kind, Guid Id, string Name, strin
         var name = user.FindFirstValue(WalletDeskClaims.Name) ?? "";
         if (user.StaffId() is { } staff)
         {
-            return new ChatCaller(ChatCallerKind.Staff, staff, name, user.FindFirstValue(WalletDeskClaims.Role));
+            // Whatever a staff member writes carries their display name: customers never see user names.
+            return new ChatCaller(ChatCallerKind.Staff, staff, user.StaffDisplayName() ?? "", user.FindFirstValue(WalletDeskClaims.Role));
         }
 
         if (user.CustomerIdOf() is { } customer)
@@ -61,6 +62,7 @@ public sealed partial class ChatService(
     IChatBus bus,
     IChatAssistant assistant,
     ChatMessageWriter writer,
+    AssistantTurnRunner turns,
     WalletDesk.Server.Features.Email.IEmailOutbox outbox,
     TimeProvider time,
     IOptions<ChatOptions> options,
@@ -71,18 +73,27 @@ public sealed partial class ChatService(
 
     private ChatOptions Options => options.Value;
 
-    public async Task<ChatState> StartAsync(ChatCaller caller, StartChat request, CancellationToken ct)
+    public async Task<ChatStarted> StartAsync(ChatCaller caller, StartChat request, CancellationToken ct)
     {
         RequireCustomer(caller);
+        var text = ValidateText(request.Text);
+
+        // A retried Start (same clientRequestId) answers with what the first attempt did, whichever way it went.
+        if (!string.IsNullOrWhiteSpace(request.ClientRequestId) && await StartedBeforeAsync(caller, request.ClientRequestId, ct) is { } again)
+        {
+            return again;
+        }
+
         var open = await db.ChatConversations.AsNoTracking()
             .Where(c => c.CustomerId == caller.Id && c.Status != ChatStatuses.Closed)
             .OrderByDescending(c => c.TicketId).FirstOrDefaultAsync(ct);
         if (open is not null)
         {
-            return await StateAsync(open, ct);
+            // The customer already talks to us: the new text joins that conversation (and is never dropped).
+            var joined = await SendAsync(caller, open.TicketId, request.ClientRequestId, text, internalNote: false, ct);
+            return new ChatStarted(open.TicketId, Joined: true, joined, await StateAsync(open.TicketId, ct));
         }
 
-        var text = ValidateText(request.Text);
         var language = request.Language?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true ? "zh" : "en";
         var origin = request.Origin is null ? "widget" : Origins.Contains(request.Origin) ? request.Origin
             : throw new ChatException("origin", $"Origin must be one of: {string.Join(", ", Origins)}.");
@@ -93,10 +104,11 @@ public sealed partial class ChatService(
             new NewTicket(subject, text, request.Category, TicketChannels.Chat, language, request.ClientRequestId),
             caller.Actor,
             ct);
+        var ack = new ChatAck(created.Ticket.Id, created.Message.Seq, created.Message.Id, created.Message.CreatedAt, created.WasDuplicate, NoticeText(created, language));
         var existing = await db.ChatConversations.SingleOrDefaultAsync(c => c.TicketId == created.Ticket.Id, ct);
         if (existing is not null)
         {
-            return await StateAsync(existing, ct);
+            return new ChatStarted(existing.TicketId, Joined: false, ack with { Duplicate = true }, await StateAsync(existing, ct));
         }
 
         var now = time.GetUtcNow();
@@ -115,6 +127,12 @@ public sealed partial class ChatService(
             UpdatedAt = now,
         };
         db.ChatConversations.Add(conversation);
+        if (conversation.Status == ChatStatuses.Bot)
+        {
+            // The assistant's turn is queued with the conversation, in the same commit, and runs after the answer.
+            db.ChatBotTurns.Add(new ChatBotTurn { ConversationId = conversation.TicketId, Seq = created.Message.Seq, CreatedAt = now });
+        }
+
         try
         {
             await db.SaveChangesAsync(ct);
@@ -123,19 +141,68 @@ public sealed partial class ChatService(
         {
             // The same start raced in twice (same clientRequestId): the other one made the conversation.
             db.ChangeTracker.Clear();
-            return await StateAsync(await db.ChatConversations.AsNoTracking().SingleAsync(c => c.TicketId == created.Ticket.Id, ct), ct);
+            var other = await db.ChatConversations.AsNoTracking().SingleAsync(c => c.TicketId == created.Ticket.Id, ct);
+            return new ChatStarted(other.TicketId, Joined: false, ack with { Duplicate = true }, await StateAsync(other, ct));
         }
 
         if (conversation.Status == ChatStatuses.Bot)
         {
-            await AskAssistantAsync(conversation, created.Message.Body, created.Message.Seq, ct);
+            turns.Wake();
+            ack = ack with { AssistantAnswering = true };
         }
         else
         {
             await QueueAsync(conversation, null, ct);
         }
 
-        return await StateAsync(conversation.TicketId, ct);
+        return new ChatStarted(conversation.TicketId, Joined: false, ack, await StateAsync(conversation.TicketId, ct));
+    }
+
+    /// <summary>What an earlier Start with this request id did: the conversation it opened, or the one its message joined.</summary>
+    private async Task<ChatStarted?> StartedBeforeAsync(ChatCaller caller, string clientRequestId, CancellationToken ct)
+    {
+        var opened = await (
+            from t in db.Tickets.AsNoTracking()
+            join c in db.ChatConversations.AsNoTracking() on t.Id equals c.TicketId
+            where t.CustomerId == caller.Id && t.ClientRequestId == clientRequestId
+            select c.TicketId).FirstOrDefaultAsync(ct);
+        var joined = opened != 0 ? null : await (
+            from m in db.TicketMessages.AsNoTracking()
+            join c in db.ChatConversations.AsNoTracking() on m.TicketId equals c.TicketId
+            where c.CustomerId == caller.Id && m.ClientMessageId == clientRequestId && m.AuthorType == TicketActors.Customer
+            select m).FirstOrDefaultAsync(ct);
+        var id = opened != 0 ? opened : joined?.TicketId ?? 0;
+        if (id == 0)
+        {
+            return null;
+        }
+
+        var first = joined ?? await db.TicketMessages.AsNoTracking().Where(m => m.TicketId == id).OrderBy(m => m.Seq).FirstAsync(ct);
+        return new ChatStarted(id, Joined: joined is not null, new ChatAck(id, first.Seq, first.Id, first.CreatedAt, Duplicate: true, null), await StateAsync(id, ct));
+    }
+
+    private static string? NoticeText(TicketWriteResult written, string language) =>
+        written.Notice is null ? null : language == "zh" ? written.Notice.SimplifiedChinese : written.Notice.English;
+
+    /// <summary>
+    /// The caller's open conversation with its latest messages, so a customer on a new device (or after clearing the
+    /// browser) sees it at once on connect; null when they have none.
+    /// </summary>
+    public async Task<ChatSync?> CurrentAsync(ChatCaller caller, CancellationToken ct)
+    {
+        RequireCustomer(caller);
+        var open = await db.ChatConversations.AsNoTracking()
+            .Where(c => c.CustomerId == caller.Id && c.Status != ChatStatuses.Closed)
+            .OrderByDescending(c => c.TicketId).Select(c => (long?)c.TicketId).FirstOrDefaultAsync(ct);
+        if (open is not { } id)
+        {
+            return null;
+        }
+
+        // The latest page (the history before it is there with Resume from an earlier seq, should the client want it).
+        var from = await db.TicketMessages.AsNoTracking().Where(m => m.TicketId == id && m.Visibility == TicketService.Public)
+            .OrderByDescending(m => m.Seq).Skip(ResumePageSize).Select(m => m.Seq).FirstOrDefaultAsync(ct);
+        return await ResumeAsync(caller, id, from, ct);
     }
 
     /// <summary>Everything after <paramref name="afterSeq"/> the caller may see, and the current state; subscribes staff as watchers.</summary>
@@ -151,9 +218,10 @@ public sealed partial class ChatService(
         var page = await query.OrderBy(m => m.Seq).Take(ResumePageSize + 1).ToListAsync(ct);
         var previousPublic = page.Count == 0 ? 0 : await PreviousPublicSeqAsync(conversationId, page[0].Seq, ct);
         var messages = new List<ChatMessage>(Math.Min(page.Count, ResumePageSize));
+        var actions = await ActionsAsync(db, conversationId, page, ct);
         foreach (var m in page.Take(ResumePageSize))
         {
-            messages.Add(ToDto(m, previousPublic));
+            messages.Add(ToDto(m, previousPublic, m.ClientMessageId is { } key ? actions.GetValueOrDefault(key) : null));
             previousPublic = m.Visibility == TicketService.Public ? m.Seq : previousPublic;
         }
 
@@ -168,6 +236,10 @@ public sealed partial class ChatService(
         }
 
         var body = ValidateText(text);
+        if (!caller.IsStaff && clientMessageId?.StartsWith(AssistantIdPrefix, StringComparison.Ordinal) == true)
+        {
+            throw new ChatException("clientMessageId", $"Client message ids starting with '{AssistantIdPrefix}' are reserved.");
+        }
 
         // The common case goes through the group-commit writer (one transaction for every message arriving meanwhile);
         // tickets in unusual states (merged, solved, closed) take the one-by-one path below.
@@ -190,11 +262,14 @@ public sealed partial class ChatService(
             }
         }
 
-        var notice = written.Notice is null ? null : conversation.Language == "zh" ? written.Notice.SimplifiedChinese : written.Notice.English;
+        var notice = NoticeText(written, conversation.Language);
         var ack = new ChatAck(conversationId, written.Message.Seq, written.Message.Id, written.Message.CreatedAt, written.WasDuplicate, notice);
-        if (!written.WasDuplicate && !caller.IsStaff && conversation.Status == ChatStatuses.Bot)
+        if (!caller.IsStaff && conversation.Status == ChatStatuses.Bot && written.Message.AuthorType == TicketActors.Customer)
         {
-            await AskAssistantAsync(conversation, written.Message.Body, written.Message.Seq, ct);
+            // Queued before the ack (a retried send queues it again if that failed), answered after it: a slow wallet
+            // or a failing assistant delays the bot's reply, never the customer's acknowledgement.
+            await EnqueueTurnAsync(conversationId, written.Message.Seq, ct);
+            ack = ack with { AssistantAnswering = true };
         }
 
         return ack;
@@ -263,8 +338,20 @@ public sealed partial class ChatService(
     public async Task<ChatMessage?> LoadMessageAsync(long conversationId, int seq, CancellationToken ct)
     {
         var message = await db.TicketMessages.AsNoTracking().SingleOrDefaultAsync(m => m.TicketId == conversationId && m.Seq == seq, ct);
-        return message is null ? null : ToDto(message, await PreviousPublicSeqAsync(conversationId, seq, ct));
+        if (message is null)
+        {
+            return null;
+        }
+
+        var actions = await ActionsAsync(db, conversationId, [message], ct);
+        return ToDto(message, await PreviousPublicSeqAsync(conversationId, seq, ct), message.ClientMessageId is { } key ? actions.GetValueOrDefault(key) : null);
     }
+
+    /// <summary>When a person will answer the customer's chat on this ticket (for the portal), or null when nobody is waiting for one.</summary>
+    public async Task<ExpectedReply?> ExpectedReplyAsync(long ticketId, CancellationToken ct) =>
+        await db.ChatConversations.AsNoTracking().SingleOrDefaultAsync(c => c.TicketId == ticketId, ct) is { } conversation
+            ? (await StateAsync(conversation, ct)).ExpectedReply
+            : null;
 
     public async Task<ChatState> StateAsync(long conversationId, CancellationToken ct) =>
         await StateAsync(await db.ChatConversations.AsNoTracking().SingleAsync(c => c.TicketId == conversationId, ct), ct);
@@ -281,6 +368,7 @@ public sealed partial class ChatService(
         }
 
         var contactKnown = !conversation.IsVisitor || conversation.ContactEmail is not null || conversation.ContactPhone is not null;
+        var expected = ExpectedReplies.For(conversation.Status, conversation.Language, wait, ticket.NextSlaDueAt, time.GetUtcNow());
         return new ChatState(
             conversation.TicketId,
             conversation.Status,
@@ -294,7 +382,9 @@ public sealed partial class ChatService(
             contactKnown,
             conversation.CustomerReadSeq,
             conversation.AgentReadSeq,
-            conversation.Escalated);
+            conversation.Escalated,
+            conversation.HandoffReason,
+            expected);
     }
 
     /// <summary>Loads the conversation after checking the caller belongs to it; anything else looks exactly like a missing one.</summary>
@@ -323,6 +413,80 @@ public sealed partial class ChatService(
         return conversation.CustomerId == caller.Id ? conversation : throw ChatException.NotFound();
     }
 
+    /// <summary>Reserved for the assistant's own messages, whose ids are derived from the message they answer.</summary>
+    internal const string AssistantIdPrefix = "wd-assistant:";
+
+    private async Task EnqueueTurnAsync(long conversationId, int seq, CancellationToken ct)
+    {
+        if (!await db.ChatBotTurns.AnyAsync(t => t.ConversationId == conversationId && t.Seq == seq, ct))
+        {
+            db.ChatBotTurns.Add(new ChatBotTurn { ConversationId = conversationId, Seq = seq, CreatedAt = time.GetUtcNow() });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // The same message raced in from another device: its turn is queued once.
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        turns.Wake();
+    }
+
+    /// <summary>
+    /// The assistant's turn for one customer message, run by <see cref="AssistantTurnRunner"/> after the message was
+    /// acknowledged. The customer sees the bot typing meanwhile; a conversation no longer with the bot (an agent took it)
+    /// gets no automated answer.
+    /// </summary>
+    public async Task RunAssistantTurnAsync(long conversationId, int seq, CancellationToken ct)
+    {
+        var conversation = await db.ChatConversations.AsNoTracking().SingleOrDefaultAsync(c => c.TicketId == conversationId, ct);
+        if (conversation is null)
+        {
+            return;
+        }
+
+        var botName = BotActor(conversation).Name;
+        try
+        {
+            if (conversation.Status != ChatStatuses.Bot)
+            {
+                return;
+            }
+
+            await PublishAsync(ChatEvents.Typing, ChatAudiences.Everyone, conversation, new TypingSignal(conversationId, TicketActors.Bot, botName, true, seq), ct);
+            var message = await db.TicketMessages.AsNoTracking().SingleAsync(m => m.TicketId == conversationId && m.Seq == seq, ct);
+            await AskAssistantAsync(conversation, message.Body, seq, ct);
+        }
+        finally
+        {
+            await PublishAsync(ChatEvents.Typing, ChatAudiences.Everyone, conversation, new TypingSignal(conversationId, TicketActors.Bot, botName, false, seq), CancellationToken.None);
+        }
+    }
+
+    private async Task SaveActionsAsync(ChatMessageActions actions, CancellationToken ct)
+    {
+        if (await db.ChatMessageActions.AnyAsync(a => a.TicketId == actions.TicketId && a.ClientMessageId == actions.ClientMessageId, ct))
+        {
+            return; // a re-run turn
+        }
+
+        db.ChatMessageActions.Add(actions);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private static TicketActor BotActor(ChatConversation conversation) =>
+        new(TicketActors.Bot, null, conversation.Language == "zh" ? "智能助手" : "WalletDesk Assistant");
+
     private async Task AskAssistantAsync(ChatConversation conversation, string text, int seq, CancellationToken ct)
     {
         AssistantOutcome outcome;
@@ -336,17 +500,43 @@ public sealed partial class ChatService(
             outcome = new AssistantOutcome([], new AssistantHandoff("flow_failed", conversation.Queue, TicketPriorities.Normal, "The assistant failed on this message; no automated answer was given.", "unknown", 0));
         }
 
-        var bot = new TicketActor(TicketActors.Bot, null, conversation.Language == "zh" ? "智能助手" : "WalletDesk Assistant");
-        foreach (var reply in outcome.Replies)
+        // Every message of the turn has an id derived from the message it answers: a turn re-run after a crash adds nothing twice.
+        var bot = BotActor(conversation);
+        string Key(string part) => $"{AssistantIdPrefix}{seq}:{part}";
+        for (var i = 0; i < outcome.Replies.Count; i++)
         {
-            var text2 = reply.ArticleSlug is null ? reply.Text : $"{reply.Text}\n/help/articles/{reply.ArticleSlug}";
-            await tickets.AddAgentMessageAsync(conversation.TicketId, text2, isInternal: false, clientMessageId: null, bot, ct: ct);
+            var reply = outcome.Replies[i];
+            var key = Key(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var quick = reply.QuickReplies?.Where(q => !string.IsNullOrWhiteSpace(q)).Take(8).Select(q => q.Replace('\n', ' ').Trim()).ToList();
+            if (quick is { Count: > 0 } || reply.ArticleSlug is not null)
+            {
+                // Stored before the message, under its key, so the live event already carries the buttons and the card.
+                await SaveActionsAsync(new ChatMessageActions
+                {
+                    TicketId = conversation.TicketId,
+                    ClientMessageId = key,
+                    QuickReplies = quick is { Count: > 0 } ? string.Join('\n', quick) : null,
+                    ArticleSlug = reply.ArticleSlug,
+                }, ct);
+            }
+
+            // The link stays in the text too: transcripts, e-mail and the portal show the words only.
+            var body = reply.ArticleSlug is null ? reply.Text : $"{reply.Text}\n/help/articles/{reply.ArticleSlug}";
+            await tickets.AddAgentMessageAsync(conversation.TicketId, body, isInternal: false, clientMessageId: key, bot, ct: ct);
         }
 
         if (outcome.Handoff is { } handoff)
         {
-            await tickets.AddAgentMessageAsync(conversation.TicketId, $"Assistant handoff ({handoff.Reason}): {handoff.Summary}", isInternal: true, clientMessageId: null, bot, ct: ct);
             await QueueAsync(conversation, handoff, ct);
+
+            // When a person will answer comes from the same estimate as the widget's banner and the portal.
+            if ((await StateAsync(conversation.TicketId, ct)).ExpectedReply is { } expected)
+            {
+                await tickets.AddAgentMessageAsync(conversation.TicketId, expected.Text, isInternal: false, clientMessageId: Key("wait"), bot, ct: ct);
+            }
+
+            // The summary carries its own header ("Assistant handoff: reason"): stored as it is, not wrapped in another.
+            await tickets.AddAgentMessageAsync(conversation.TicketId, handoff.Summary, isInternal: true, clientMessageId: Key("note"), bot, ct: ct);
         }
         else if (outcome.Resolved)
         {
@@ -407,8 +597,20 @@ public sealed partial class ChatService(
         }
     }
 
-    internal static ChatMessage ToDto(TicketMessage m, int previousPublicSeq) =>
-        new(m.TicketId, m.Seq, m.Id, m.AuthorType, m.AuthorName, m.Visibility, m.Body, m.CreatedAt, m.ClientMessageId, previousPublicSeq);
+    internal static ChatMessage ToDto(TicketMessage m, int previousPublicSeq, ChatMessageActions? actions = null) =>
+        new(m.TicketId, m.Seq, m.Id, m.AuthorType, m.AuthorName, m.Visibility, m.Body, m.CreatedAt, m.ClientMessageId, previousPublicSeq,
+            actions?.QuickReplies?.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            actions?.ArticleSlug is { } slug ? new ChatArticle(slug, $"/help/articles/{slug}") : null);
+
+    /// <summary>The buttons and link cards of the assistant's messages among <paramref name="messages"/>, by idempotency key.</summary>
+    internal static async Task<Dictionary<string, ChatMessageActions>> ActionsAsync(AppDbContext db, long conversationId, IEnumerable<TicketMessage> messages, CancellationToken ct)
+    {
+        var keys = messages.Where(m => m.AuthorType == TicketActors.Bot && m.ClientMessageId?.StartsWith(AssistantIdPrefix, StringComparison.Ordinal) == true)
+            .Select(m => m.ClientMessageId!).ToList();
+        return keys.Count == 0
+            ? []
+            : await db.ChatMessageActions.AsNoTracking().Where(a => a.TicketId == conversationId && keys.Contains(a.ClientMessageId)).ToDictionaryAsync(a => a.ClientMessageId, ct);
+    }
 
     /// <summary>The sequence of the last public message before <paramref name="seq"/> (0 when none).</summary>
     internal static Task<int> PreviousPublicSeqAsync(AppDbContext db, long conversationId, int seq, CancellationToken ct) =>

@@ -43,11 +43,25 @@ public sealed class ChatVisitors(IDataProtectionProvider protection, AppDbContex
         });
         await db.SaveChangesAsync(ct);
         var expires = now.AddMinutes(options.Value.VisitorTokenMinutes);
-        // The expiry travels inside the protected payload and is checked against our TimeProvider: the framework's
-        // time-limited protector checks the machine clock, which a server with a moved clock (or a test) disagrees with.
-        var token = TokenPrefix + protection.CreateProtector(Purpose).Protect(
-            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{id:N}|{expires.ToUnixTimeMilliseconds()}"));
+        // The expiry travels inside the protected payload and is checked against TimeProvider: the time-limited protector
+        // checks the machine clock instead, which disagrees with the server's clock in tests (and under a faked one).
+        var payload = $"{id:N}|{expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var token = TokenPrefix + protection.CreateProtector(Purpose).Protect(payload);
         return new VisitorToken(token, expires, id);
+    }
+
+    /// <summary>Tokens issued before the expiry moved into the payload (time-limited protector): valid until they expire.</summary>
+    private Guid? ValidateEarlierFormat(string token)
+    {
+        try
+        {
+            var payload = protection.CreateProtector(Purpose).ToTimeLimitedDataProtector().Unprotect(token[TokenPrefix.Length..], out var expires);
+            return expires > time.GetUtcNow() && Guid.TryParseExact(payload, "N", out var id) ? id : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The visitor's id when the token is genuine and unexpired.</summary>
@@ -62,13 +76,13 @@ public sealed class ChatVisitors(IDataProtectionProvider protection, AppDbContex
         {
             var payload = protection.CreateProtector(Purpose).Unprotect(token[TokenPrefix.Length..]).Split('|');
             return payload.Length == 2
-                && long.TryParse(payload[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expiresMs)
-                && DateTimeOffset.FromUnixTimeMilliseconds(expiresMs) > time.GetUtcNow()
+                && long.TryParse(payload[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                && DateTimeOffset.FromUnixTimeSeconds(seconds) > time.GetUtcNow()
                 && Guid.TryParseExact(payload[0], "N", out var id) ? id : null;
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            return null;
+            return ValidateEarlierFormat(token);
         }
     }
 }

@@ -33,9 +33,55 @@ public sealed record AssistantReply(string Text, string? ArticleSlug = null, IRe
 /// <c>Group</c>: The queue to route to (ticket groups: general, payments, security, accounts).<br/>
 /// <c>Priority</c>: Ticket priority to raise to (never lowered).<br/>
 /// <c>Summary</c>: For agents only (stored as an internal note): intent, entities, lookups, what was tried, sentiment.<br/>
-/// <c>Category</c>: Ticket category key the conversation should carry, if known.
+/// <c>Category</c>: Ticket category key the conversation should carry, if known.<br/>
+/// <c>Note</c>: The same summary as structured fields, when the assistant gives them.
 /// </remarks>
-public sealed record AssistantHandoff(string Reason, string Group, string Priority, string Summary, string Intent, double Confidence, string? Category = null);
+public sealed record AssistantHandoff(string Reason, string Group, string Priority, string Summary, string Intent, double Confidence, string? Category = null, HandoffNote? Note = null);
+
+/// <summary>
+/// What the agent taking over needs, as fields: the intent and the confidence of the same message that gave it, what
+/// was looked up, what was tried, and the customer's own (redacted) words.
+/// </summary>
+/// <remarks>
+/// <c>NotUnderstood</c>: The best guess for the last message when the classifier declined it.
+/// </remarks>
+public sealed record HandoffNote(
+    string Reason,
+    string Intent,
+    double Confidence,
+    string? NotUnderstood,
+    string Customer,
+    IReadOnlyList<string> Entities,
+    IReadOnlyList<string> LookedUp,
+    IReadOnlyList<string> Tried,
+    string Sentiment,
+    IReadOnlyList<string> CustomerWords)
+{
+    /// <summary>The internal note agents read: one header, then one line per field.</summary>
+    public string Render()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append("Assistant handoff: ").Append(Reason).Append('\n');
+        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"Intent: {Intent} (confidence {Confidence:0.00})");
+        if (NotUnderstood is not null)
+        {
+            sb.Append("; last message not understood (best guess ").Append(NotUnderstood).Append(')');
+        }
+
+        sb.Append("\nCustomer: ").Append(Customer);
+        sb.Append("\nEntities: ").Append(Entities.Count == 0 ? "none" : string.Join("; ", Entities));
+        sb.Append("\nLooked up: ").Append(LookedUp.Count == 0 ? "nothing" : string.Join("; ", LookedUp));
+        sb.Append("\nTried: ").Append(Tried.Count == 0 ? "nothing" : string.Join("; ", Tried));
+        sb.Append("\nSentiment: ").Append(Sentiment);
+        sb.Append("\nCustomer's words:");
+        foreach (var words in CustomerWords)
+        {
+            sb.Append("\n> ").Append(words);
+        }
+
+        return sb.ToString();
+    }
+}
 
 /// <summary>What the assistant did with one customer message.</summary>
 /// <remarks>

@@ -30,6 +30,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         {
             new(WalletDeskClaims.Subject, match.Owner.Id.ToString()),
             new(WalletDeskClaims.Name, match.Owner.UserName),
+            new(WalletDeskClaims.DisplayName, match.Owner.DisplayName),
             new(WalletDeskClaims.Role, match.Owner.Role),
             new(WalletDeskClaims.AuthMethod, WalletDeskClaims.MethodApiToken),
             new("token_id", match.Token.Id.ToString()),

@@ -7,6 +7,9 @@ public static class WalletDeskClaims
 {
     public const string Subject = "sub";
     public const string Name = "name";
+
+    /// <summary>A staff member's display name: what customers see (the user name is for sign-in and the audit trail only).</summary>
+    public const string DisplayName = "display_name";
     public const string Role = "role";
     public const string SessionId = "sid";
     public const string MfaSatisfied = "mfa";
@@ -26,6 +29,9 @@ public static class WalletDeskClaims
 
     public static Guid? StaffId(this ClaimsPrincipal principal) =>
         principal.IsStaff() && Guid.TryParse(principal.FindFirstValue(Subject), out var id) ? id : null;
+
+    /// <summary>The name to show customers for a staff member: the display name, never the user name (when it is known).</summary>
+    public static string? StaffDisplayName(this ClaimsPrincipal principal) => principal.FindFirstValue(DisplayName) ?? principal.FindFirstValue(Name);
 
     public static Guid? CustomerIdOf(this ClaimsPrincipal principal) =>
         principal.AuthMethodOf() == MethodCustomerToken && Guid.TryParse(principal.FindFirstValue(CustomerId), out var id) ? id : null;
@@ -52,6 +58,7 @@ public static class WalletDeskClaims
         [
             new Claim(Subject, user.Id.ToString()),
             new Claim(Name, user.UserName),
+            new Claim(DisplayName, user.DisplayName),
             new Claim(Role, user.Role),
             new Claim(SessionId, session.Id),
             new Claim(MfaSatisfied, session.MfaSatisfied ? "true" : "false"),

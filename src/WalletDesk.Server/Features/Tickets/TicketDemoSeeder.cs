@@ -58,7 +58,7 @@ public sealed class TicketDemoSeeder(AppDbContext db, TicketService tickets, IWa
             var roll = random.Next(10);
             if (agent is not null && roll >= 4)
             {
-                var actor = new TicketActor(TicketActors.Agent, agent.Id.ToString(), agent.UserName);
+                var actor = new TicketActor(TicketActors.Agent, agent.Id.ToString(), agent.DisplayName);
                 await tickets.UpdateAsync(result.Ticket.Id, new TicketChanges(AssigneeId: agent.Id), actor, ct);
                 var status = roll switch { 4 or 5 => TicketStatuses.PendingCustomer, 6 => TicketStatuses.OnHold, 7 or 8 => TicketStatuses.Solved, _ => TicketStatuses.Open };
                 var reply = zh ? "您好，我们正在核实，请稍候。" : "Thanks for reaching out — I'm checking this for you now.";

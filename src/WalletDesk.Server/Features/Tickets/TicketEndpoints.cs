@@ -265,7 +265,7 @@ internal static class TicketEndpoints
     private static TicketWriteResponse ToWrite(TicketWriteResult r) =>
         new(r.Ticket.Id, r.Message.Id, r.Message.Seq, r.WasDuplicate, r.Notice is null ? null : (r.Ticket.Language == "zh" ? r.Notice.SimplifiedChinese : r.Notice.English), r.FollowUpOf);
 
-    private static TicketActor Agent(ClaimsPrincipal user) => new(TicketActors.Agent, user.StaffId()?.ToString(), user.FindFirstValue(WalletDeskClaims.Name));
+    private static TicketActor Agent(ClaimsPrincipal user) => new(TicketActors.Agent, user.StaffId()?.ToString(), user.StaffDisplayName());
 
     private static TicketActor Customer(ClaimsPrincipal user) => new(TicketActors.Customer, user.CustomerIdOf()?.ToString(), user.FindFirstValue(WalletDeskClaims.Name));
 

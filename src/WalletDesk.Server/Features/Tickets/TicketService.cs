@@ -134,6 +134,9 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
             Body = body.Text,
             Channel = request.Channel,
             Redactions = Join(subject, body),
+
+            // The first message answers to the request's idempotency key too, so a client that sends it again is a retry.
+            ClientMessageId = clientRequestId,
             CreatedAt = now,
         };
         db.TicketMessages.Add(message);

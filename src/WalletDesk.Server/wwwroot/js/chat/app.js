@@ -173,9 +173,9 @@ async function flushStart() {
   const start = identity && store.get("start:" + identity.key);
   if (!start || !link?.isConnected || starting) { return; }
   starting = true;
-  let state;
+  let started;
   try {
-    state = await link.invoke("Start", { clientRequestId: start.clientRequestId, text: start.text, language, origin: mode === "widget" ? "widget" : "web_view" });
+    started = await link.invoke("Start", { clientRequestId: start.clientRequestId, text: start.text, language, origin: mode === "widget" ? "widget" : "web_view" });
   } catch (e) {
     if (refusal(e)) {
       store.set("start:" + identity.key, null); // refused (e.g. too long): the text stays in the form to fix
@@ -185,15 +185,18 @@ async function flushStart() {
   } finally {
     starting = false;
   }
-  store.set("conversation:" + identity.key, state.conversationId);
-  openConversation(state.conversationId, state);
-  await conversation.resume();
-  // An already-open conversation is returned instead of a new one: then the text still has to be sent into it.
-  if (!conversation.messages.some((m) => m.authorType === "customer" && m.text === start.text)) {
-    conversation.pending.push({ clientMessageId: start.clientRequestId, text: start.text, kind: "message", status: "queued", error: null, at: new Date().toISOString() });
-    conversation.persist();
-  }
+  // The server stored the text (in a new conversation, or joined to the open one) and says so: it is never sent again.
   store.set("start:" + identity.key, null);
+  store.set("conversation:" + identity.key, started.conversationId);
+  if (!conversation || conversation.id !== started.conversationId) {
+    openConversation(started.conversationId, started.state);
+  } else {
+    conversation.setState(started.state);
+  }
+  if (started.ack.notice) {
+    conversation.notices.set(started.ack.seq, started.ack.notice);
+  }
+  await conversation.resume();
   await conversation.flush();
   renderConversation();
 }
@@ -225,6 +228,15 @@ async function onConnected() {
     const remembered = store.get("conversation:" + identity.key);
     if (remembered) {
       openConversation(remembered, null);
+    } else if (!store.get("start:" + identity.key)) {
+      // A new device or a cleared browser: the server knows the customer's open conversation; show it at once.
+      const current = await link.invoke("Current").catch(() => null);
+      if (current && !conversation) {
+        store.set("conversation:" + identity.key, current.state.conversationId);
+        openConversation(current.state.conversationId, current.state);
+        for (const m of current.messages) { conversation.apply(m, true); }
+        renderConversation();
+      }
     }
   }
   if (conversation) {
@@ -254,7 +266,8 @@ function connect() {
     if (!conversation || signal.conversationId !== conversation.id || signal.authorType === "customer") { return; }
     theirTyping = signal.isTyping ? signal.authorName || "" : null;
     clearTimeout(typingTimer);
-    if (signal.isTyping) {
+    // The assistant always says when its turn is over; a person's indicator fades if they stop without saying so.
+    if (signal.isTyping && signal.authorType !== "bot") {
       typingTimer = setTimeout(() => { theirTyping = null; renderConversation(); }, 8000);
     }
     renderConversation();
@@ -310,10 +323,15 @@ function renderConversationShell() {
 function bannerText(state) {
   if (!state) { return ""; }
   switch (state.status) {
-    case "queued": return t.queued(state.queuePosition ?? 1, state.expectedWaitSeconds == null ? null : state.expectedWaitSeconds <= 0 ? 0 : duration(state.expectedWaitSeconds, t));
+    // When a person answers is the server's one estimate (expectedReply), the same words the assistant used at handoff.
+    case "queued": return t.queued(state.queuePosition ?? 1) + (state.expectedReply ? " " + state.expectedReply.text : "");
     case "bot": return t.bot;
     case "active": return t.active(state.agentName);
-    case "offline": return t.offline(state.answerBy ? dateTimeFormat.format(new Date(state.answerBy)) : null);
+    // The same sentence and the same instant as expectedReply.text, with the time in the customer's own time zone.
+    case "offline": {
+      const by = state.expectedReply?.by ?? state.answerBy;
+      return t.offline(by ? dateTimeFormat.format(new Date(by)) : null);
+    }
     case "closed": return t.closed;
     default: return "";
   }
@@ -338,12 +356,29 @@ function renderConversation() {
   }
 
   const readUpTo = state?.agentReadSeq ?? 0;
+  const latest = conversation.messages[conversation.messages.length - 1];
   const items = conversation.messages.map((m) => {
     const mine = m.authorType === "customer";
     const marks = mine ? el("span", { class: "mark" }, m.seq <= readUpTo ? t.read : t.delivered) : null;
+    // An article the message points to is a link card; its address is then not repeated as text.
+    const text = m.article && m.text.endsWith("\n" + m.article.url) ? m.text.slice(0, -(m.article.url.length + 1)) : m.text;
     const li = el("li", { class: `bubble from-${m.authorType}`, "data-seq": String(m.seq) },
       el("div", { class: "byline" }, el("strong", {}, authorLabel(m)), " ", el("time", { datetime: m.at }, timeFormat.format(new Date(m.at))), marks ? " · " : "", marks ?? ""),
-      el("div", { class: "text" }, ...linkify(m.text)));
+      el("div", { class: "text" }, ...linkify(text)));
+    if (m.article) {
+      li.append(el("a", { class: "article-card", href: m.article.url, target: "_blank", rel: "noopener" },
+        el("span", { class: "article-kicker" }, t.article), el("span", { class: "article-link" }, t.readArticle)));
+    }
+    // Quick replies are offered while they answer the latest message; tapping one sends its words.
+    if (m === latest && m.quickReplies?.length && state?.status !== "closed" && conversation.pending.length === 0) {
+      const buttons = el("div", { class: "quick-replies", role: "group", "aria-label": t.quickReplies });
+      for (const label of m.quickReplies) {
+        const button = el("button", { type: "button", class: "quick" }, label);
+        button.addEventListener("click", () => conversation.send(label));
+        buttons.append(button);
+      }
+      li.append(buttons);
+    }
     const notice = conversation.notices.get(m.seq);
     if (notice) { li.append(el("p", { class: "notice" }, notice)); }
     return li;
