@@ -129,7 +129,7 @@ internal static class PanScanner
         // The whole run: whatever its grouping when every gap is one classic separator (covers random separators);
         // card-shaped group lengths when any gap is wider (a line break, a comma, a slash), because two short
         // numbers on neighbouring lines or in a list are common and only rarely written in card-sized groups.
-        if (!phone && total <= MaxPan && (AllClassicGaps(text, g) || HasCardLengths(g)) && Luhn.IsValid(text, g, 0, m - 1))
+        if (!phone && total <= MaxPan && (AllClassicGaps(text, g) || (total >= MinSubSpan && HasCardLengths(g))) && Luhn.IsValid(text, g, 0, m - 1))
         {
             cands[n++] = (0, m - 1);
         }
