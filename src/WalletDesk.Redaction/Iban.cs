@@ -34,7 +34,7 @@ internal static class Iban
     }
 
     // Returns the end index of the longest mod-97-valid IBAN starting at start, or -1.
-    private static int LongestValidEnd(ReadOnlySpan<char> text, int start)
+    internal static int LongestValidEnd(ReadOnlySpan<char> text, int start)
     {
         var best = -1;
         var count = 0;
