@@ -19,7 +19,8 @@ public sealed partial class ChatService
 
         // A signed-in wallet customer gets it at the address the wallet holds; a visitor at the one they left (or give now).
         var to = conversation.IsVisitor ? email?.Trim() ?? conversation.ContactEmail : customer.Email;
-        if (string.IsNullOrEmpty(to) || !System.Net.Mail.MailAddress.TryCreate(to, out var parsed) || parsed.Address != to)
+        if (string.IsNullOrEmpty(to) || !System.Net.Mail.MailAddress.TryCreate(to, out var parsed) || parsed.Address != to
+            || intake.Field(to, 256, contact: true) != to)
         {
             throw new ChatException("email", conversation.IsVisitor
                 ? "Enter the email address to send the transcript to."
@@ -45,7 +46,7 @@ public sealed partial class ChatService
                 _ => m.AuthorName ?? (zh ? "客服" : "Support"),
             };
             text.Append(CultureInfo.InvariantCulture, $"[{m.CreatedAt:yyyy-MM-dd HH:mm} UTC] {who}: ");
-            text.AppendLine(TicketIntake.Outbound(m.Body).Text);
+            text.AppendLine(intake.Outbound(m.Body).Text);
         }
 
         text.AppendLine();
