@@ -129,7 +129,8 @@ internal static class PanScanner
         // The whole run: whatever its grouping when every gap is one classic separator (covers random separators);
         // card-shaped group lengths when any gap is wider (a line break, a comma, a slash), because two short
         // numbers on neighbouring lines or in a list are common and only rarely written in card-sized groups.
-        if (!phone && total <= MaxPan && (AllClassicGaps(text, g) || (total >= MinSubSpan && HasCardLengths(g))) && Luhn.IsValid(text, g, 0, m - 1))
+        // A "+" run longer than 15 digits is no phone number (E.164), so "+4111111111111111" is judged as a whole too.
+        if (total <= MaxPan && (AllClassicGaps(text, g) || (total >= MinSubSpan && HasCardLengths(g))) && Luhn.IsValid(text, g, 0, m - 1))
         {
             cands[n++] = (0, m - 1);
         }
