@@ -35,6 +35,12 @@ internal static class ResidentIdScanner
                 continue; // inside a lowercase token or a longer number
             }
 
+            // Most numbers in a message are dates, amounts and short references: the region prefix turns them away cheaply.
+            if (end - start >= 2 && !IsRegion((Chars.DigitValue(span[start]) * 10) + Chars.DigitValue(span[start + 1])))
+            {
+                continue;
+            }
+
             var idEnd = Read(span, start, id);
             if (idEnd > 0 && IsValid(id))
             {
