@@ -135,6 +135,27 @@ internal static class PanScanner
             cands[n++] = (0, m - 1);
         }
 
+        // Each stretch joined by classic separators only, judged whatever its grouping, exactly as when a wider gap
+        // ended a run: a line break or a comma after "0086 139 1234 5677" must not hide it inside a longer run.
+        var segmentStart = 0;
+        var segmentDigits = 0;
+        for (var k = 0; k < m && n < cands.Length; k++)
+        {
+            if (k > 0 && !g[k].HasClassicGap(text))
+            {
+                segmentStart = k;
+                segmentDigits = 0;
+            }
+
+            segmentDigits += g[k].Length;
+            var segmentEnds = k == m - 1 || !g[k + 1].HasClassicGap(text);
+            if (segmentEnds && (segmentStart, k) != (0, m - 1) && segmentDigits is >= MinPan and <= MaxPan
+                && !(phone && segmentStart == 0 && segmentDigits <= 15) && Luhn.IsValid(text, g, segmentStart, k))
+            {
+                cands[n++] = (segmentStart, k);
+            }
+        }
+
         // Card-shaped windows anchored at either end: "pay 20 4111 1111 1111 1111", "4111 1111 1111 1111 123".
         var digits = 0;
         for (var b = 0; b < m - 1 && !phone && n < cands.Length; b++)
