@@ -20,6 +20,15 @@ internal static class Chars
         or '-' or '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2212' or '\uFF0D'
         or '.' or '\uFF0E';
 
+    // Spacing people leave between digit groups when they type, paste or wrap a card number: any whitespace
+    // (line breaks, doubled spaces, tabs) and the invisible characters above.
+    public static bool IsPanSpace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\u00A0' or '\u2009' or '\u202F' or '\u3000'
+        or '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' or '\u2028' or '\u2029';
+
+    // A visible mark between digit groups: dashes, dots, slashes, commas (ASCII and full-width) and underscores.
+    public static bool IsPanMark(char c) => c is '-' or '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2212' or '\uFF0D'
+        or '.' or '\uFF0E' or '/' or '\uFF0F' or ',' or '\uFF0C' or '_';
+
     public static bool IsAsciiLetter(char c) => char.IsAsciiLetter(c);
 
     public static bool IsAsciiAlnum(char c) => char.IsAsciiLetterOrDigit(c);

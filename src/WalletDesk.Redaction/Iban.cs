@@ -10,7 +10,9 @@ internal static class Iban
         var from = Math.Max(0, runStart - 45);
         for (var i = from; i <= runStart && i + 4 <= text.Length; i++)
         {
-            if (!char.IsAsciiLetter(text[i]) || !char.IsAsciiLetter(text[i + 1])
+            // The country code is written in capitals; a lowercase word glued to a card number ("is4111…") that
+            // happens to close mod 97 (1 in 97) must not hide it.
+            if (!char.IsAsciiLetterUpper(text[i]) || !char.IsAsciiLetterUpper(text[i + 1])
                 || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3]))
             {
                 continue;
@@ -32,7 +34,7 @@ internal static class Iban
     }
 
     // Returns the end index of the longest mod-97-valid IBAN starting at start, or -1.
-    private static int LongestValidEnd(ReadOnlySpan<char> text, int start)
+    internal static int LongestValidEnd(ReadOnlySpan<char> text, int start)
     {
         var best = -1;
         var count = 0;

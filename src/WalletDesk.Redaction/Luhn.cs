@@ -53,8 +53,34 @@ internal static class Luhn
     }
 }
 
-/// <summary>A maximal run of digits inside a candidate card number; <see cref="Separator"/> is the char before it ('\0' for the first).</summary>
-internal readonly record struct DigitGroup(int Start, int End, char Separator)
+/// <summary>
+/// A maximal run of digits inside a candidate card number; the gap before it is <c>text[GapStart..Start]</c>
+/// (empty for the first group).
+/// </summary>
+internal readonly record struct DigitGroup(int Start, int End, int GapStart)
 {
     public int Length => End - Start;
+
+    public int GapLength => Start - GapStart;
+
+    public ReadOnlySpan<char> Gap(ReadOnlySpan<char> text) => text[GapStart..Start];
+
+    // The separators card numbers have always been written with: exactly one space, dash or dot (any width).
+    public bool HasClassicGap(ReadOnlySpan<char> text) => GapLength == 1 && Chars.IsPanSeparator(text[GapStart]);
+
+    // Only spacing (spaces, tabs, line breaks, invisible characters) between this group and the one before.
+    public bool HasSpacingGap(ReadOnlySpan<char> text)
+    {
+        foreach (var c in Gap(text))
+        {
+            if (!Chars.IsPanSpace(c))
+            {
+                return false;
+            }
+        }
+
+        return GapLength > 0;
+    }
+
+    public bool SameGapAs(ReadOnlySpan<char> text, DigitGroup other) => Gap(text).SequenceEqual(other.Gap(text));
 }

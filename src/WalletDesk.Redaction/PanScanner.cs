@@ -34,7 +34,7 @@ internal static class PanScanner
             var p = pos + rel;
             var count = 0;
             var total = 0;
-            var sep = '\0';
+            var gapStart = p;
             while (true)
             {
                 var e = p;
@@ -49,16 +49,16 @@ internal static class PanScanner
                     t_groups = groups;
                 }
 
-                groups[count++] = new DigitGroup(p, e, sep);
+                groups[count++] = new DigitGroup(p, e, gapStart);
                 total += e - p;
-                if (e + 1 < span.Length && Chars.IsPanSeparator(span[e]) && Chars.IsDigit(span[e + 1]))
+                var next = NextGroupStart(span, e);
+                if (next < 0)
                 {
-                    sep = span[e];
-                    p = e + 1;
-                    continue;
+                    break;
                 }
 
-                break;
+                gapStart = e;
+                p = next;
             }
 
             pos = Math.Max(groups[count - 1].End, p + 1);
@@ -67,6 +67,38 @@ internal static class PanScanner
                 AnalyzeRun(span, groups.AsSpan(0, count), total, acc);
             }
         }
+    }
+
+    // Between two digit groups people leave up to four characters of spacing (doubled spaces, line breaks, tabs,
+    // invisible characters) with at most one mark (dash, dot, slash, comma): "4111  1111\n1111 / 1111".
+    private const int MaxGap = 4;
+
+    private static int NextGroupStart(ReadOnlySpan<char> span, int e)
+    {
+        var marks = 0;
+        var limit = Math.Min(span.Length, e + MaxGap + 1);
+        for (var k = e; k < limit; k++)
+        {
+            var c = span[k];
+            if (Chars.IsDigit(c))
+            {
+                return k > e ? k : -1;
+            }
+
+            if (Chars.IsPanMark(c))
+            {
+                if (++marks > 1)
+                {
+                    return -1;
+                }
+            }
+            else if (!Chars.IsPanSpace(c))
+            {
+                return -1;
+            }
+        }
+
+        return -1;
     }
 
     private static void AnalyzeRun(ReadOnlySpan<char> text, ReadOnlySpan<DigitGroup> g, int total, Redactions acc)
@@ -94,10 +126,34 @@ internal static class PanScanner
         Span<(int First, int Last)> cands = stackalloc (int, int)[48];
         var n = 0;
 
-        // The whole run, whatever its grouping: covers random separators.
-        if (!phone && total <= MaxPan && Luhn.IsValid(text, g, 0, m - 1))
+        // The whole run: whatever its grouping when every gap is one classic separator (covers random separators);
+        // card-shaped group lengths when any gap is wider (a line break, a comma, a slash), because two short
+        // numbers on neighbouring lines or in a list are common and only rarely written in card-sized groups.
+        // A "+" run longer than 15 digits is no phone number (E.164), so "+4111111111111111" is judged as a whole too.
+        if (total <= MaxPan && (AllClassicGaps(text, g) || (total >= MinSubSpan && HasCardLengths(g))) && Luhn.IsValid(text, g, 0, m - 1))
         {
             cands[n++] = (0, m - 1);
+        }
+
+        // Each stretch joined by classic separators only, judged whatever its grouping, exactly as when a wider gap
+        // ended a run: a line break or a comma after "0086 139 1234 5677" must not hide it inside a longer run.
+        var segmentStart = 0;
+        var segmentDigits = 0;
+        for (var k = 0; k < m && n < cands.Length; k++)
+        {
+            if (k > 0 && !g[k].HasClassicGap(text))
+            {
+                segmentStart = k;
+                segmentDigits = 0;
+            }
+
+            segmentDigits += g[k].Length;
+            var segmentEnds = k == m - 1 || !g[k + 1].HasClassicGap(text);
+            if (segmentEnds && (segmentStart, k) != (0, m - 1) && segmentDigits is >= MinPan and <= MaxPan
+                && !(phone && segmentStart == 0 && segmentDigits <= 15) && Luhn.IsValid(text, g, segmentStart, k))
+            {
+                cands[n++] = (segmentStart, k);
+            }
         }
 
         // Card-shaped windows anchored at either end: "pay 20 4111 1111 1111 1111", "4111 1111 1111 1111 123".
@@ -110,7 +166,7 @@ internal static class PanScanner
                 break;
             }
 
-            if (digits >= MinSubSpan && IsCardShaped(g, 0, b) && Luhn.IsValid(text, g, 0, b))
+            if (digits >= MinSubSpan && IsCardShaped(text, g, 0, b) && Luhn.IsValid(text, g, 0, b))
             {
                 cands[n++] = (0, b);
             }
@@ -125,7 +181,7 @@ internal static class PanScanner
                 break;
             }
 
-            if (digits >= MinSubSpan && IsCardShaped(g, a, m - 1) && Luhn.IsValid(text, g, a, m - 1))
+            if (digits >= MinSubSpan && IsCardShaped(text, g, a, m - 1) && Luhn.IsValid(text, g, a, m - 1))
             {
                 cands[n++] = (a, m - 1);
             }
@@ -224,20 +280,69 @@ internal static class PanScanner
         return new MaskedPan(new string(buffer), new string(buffer[..6]), new string(buffer[^4..]), length);
     }
 
-    private static bool IsCardShaped(ReadOnlySpan<DigitGroup> g, int first, int last)
+    private static bool AllClassicGaps(ReadOnlySpan<char> text, ReadOnlySpan<DigitGroup> g)
+    {
+        for (var k = 1; k < g.Length; k++)
+        {
+            if (!g[k].HasClassicGap(text))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Groups of equal length (3 to 6 digits) with a shorter or equal last group, or Amex/Diners 4-6-5 / 4-6-4.
+    private static bool HasCardLengths(ReadOnlySpan<DigitGroup> g)
+    {
+        var m = g.Length;
+        if (m == 1 || (m == 3 && g[0].Length == 4 && g[1].Length == 6 && g[2].Length is 4 or 5))
+        {
+            return true;
+        }
+
+        var size = g[0].Length;
+        if (size is < 3 or > 6)
+        {
+            return false;
+        }
+
+        for (var k = 1; k < m - 1; k++)
+        {
+            if (g[k].Length != size)
+            {
+                return false;
+            }
+        }
+
+        return g[m - 1].Length <= size;
+    }
+
+    // One separator throughout, or spacing only ("4111  1111\n1111 1111": a wrapped or hand-spaced number).
+    private static bool ConsistentGaps(ReadOnlySpan<char> text, ReadOnlySpan<DigitGroup> g, int first, int last)
+    {
+        var same = true;
+        var spacing = true;
+        for (var k = first + 1; k <= last; k++)
+        {
+            same &= k == first + 1 || g[k].SameGapAs(text, g[first + 1]);
+            spacing &= g[k].HasSpacingGap(text);
+        }
+
+        return same || spacing;
+    }
+
+    private static bool IsCardShaped(ReadOnlySpan<char> text, ReadOnlySpan<DigitGroup> g, int first, int last)
     {
         if (first == last)
         {
             return true;
         }
 
-        var sep = g[first + 1].Separator;
-        for (var k = first + 2; k <= last; k++)
+        if (!ConsistentGaps(text, g, first, last))
         {
-            if (g[k].Separator != sep)
-            {
-                return false;
-            }
+            return false;
         }
 
         var count = last - first + 1;
@@ -312,7 +417,8 @@ internal static class PanScanner
                 return false;
             }
 
-            if (leadGlued || (e < text.Length && char.IsAsciiDigit(text[e])))
+            // "4111…abc" and "mycard4111…please" are sloppy typing; "…8F3K2Q" and "…ab12" are tokens.
+            if ((e < text.Length && char.IsAsciiDigit(text[e])) || (leadGlued && !IsAllLower(text[runEnd..e])))
             {
                 return true;
             }
@@ -323,6 +429,12 @@ internal static class PanScanner
 
     private static bool IsCardWord(ReadOnlySpan<char> word)
     {
+        // "mycard", "creditcard", "debitcardno", "Card".
+        if (word.Contains("card", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
         foreach (var w in CardWords)
         {
             if (word.Equals(w, StringComparison.OrdinalIgnoreCase))
@@ -332,6 +444,19 @@ internal static class PanScanner
         }
 
         return false;
+    }
+
+    private static bool IsAllLower(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+        {
+            if (!char.IsAsciiLetterLower(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsAllUpper(ReadOnlySpan<char> word)
@@ -384,7 +509,7 @@ internal static class PanScanner
         for (var t = 0; t < g.Length; t += 3)
         {
             var (a, b, c) = (g[t], g[t + 1], g[t + 2]);
-            if (b.Separator != c.Separator)
+            if (!b.SameGapAs(text, c))
             {
                 return false;
             }
@@ -412,7 +537,7 @@ internal static class PanScanner
 
         for (var k = 0; k < 4; k++)
         {
-            if (g[k].Length > 3 || (k > 0 && g[k].Separator != '.') || Value(text, g[k]) > 255)
+            if (g[k].Length > 3 || (k > 0 && !(g[k].GapLength == 1 && text[g[k].GapStart] == '.')) || Value(text, g[k]) > 255)
             {
                 return false;
             }

@@ -20,6 +20,18 @@ public enum RedactionKind
 
     /// <summary>A token, API key, session or authorization value (log scrubbing only); removed.</summary>
     Credential,
+
+    /// <summary>A Chinese resident identity card number; the first 3 and last 4 characters stay.</summary>
+    ResidentId,
+
+    /// <summary>A passport number (when <see cref="RedactionRules.Passports"/> is on); removed.</summary>
+    Passport,
+
+    /// <summary>A bank account number or IBAN (when <see cref="RedactionRules.BankAccounts"/> is on); the last 4 digits stay.</summary>
+    BankAccount,
+
+    /// <summary>A phone number (when <see cref="RedactionRules.PhoneNumbers"/> is on); the last 4 digits stay.</summary>
+    Phone,
 }
 
 /// <summary>Whether the text was written by a customer or is a reply from an agent or the bot.</summary>
@@ -67,6 +79,11 @@ public sealed record RedactionNotice(string English, string SimplifiedChinese)
         "For your safety we removed a password or PIN from your message; our staff will never ask for it, please do not send it.",
         "为了您的安全，我们已从您的消息中删除了密码或 PIN；我们的工作人员绝不会向您索取，请勿发送。");
 
+    /// <summary>Shown to the customer when only identity or contact numbers (ID card, passport, account, phone) were masked.</summary>
+    public static RedactionNotice PersonalDetails { get; } = new(
+        "For your safety we masked identity or account numbers in your message; our staff can still help you without them.",
+        "为了您的安全，我们已遮盖了您消息中的证件号码或账号；没有这些信息我们的工作人员也能为您提供帮助。");
+
     /// <summary>Shown to the agent when their reply (or the history it quotes) had secrets removed before sending.</summary>
     public static RedactionNotice Outbound { get; } = new(
         "Card numbers, security codes, one-time codes or passwords were removed from this reply before it was sent.",
@@ -112,8 +129,13 @@ public sealed record RedactionResult
                 return RedactionNotice.Outbound;
             }
 
-            return Findings.All(f => f.Kind is RedactionKind.Password or RedactionKind.Pin)
-                ? RedactionNotice.Password
+            if (Findings.All(f => f.Kind is RedactionKind.Password or RedactionKind.Pin))
+            {
+                return RedactionNotice.Password;
+            }
+
+            return Findings.All(f => f.Kind is RedactionKind.ResidentId or RedactionKind.Passport or RedactionKind.BankAccount or RedactionKind.Phone)
+                ? RedactionNotice.PersonalDetails
                 : RedactionNotice.CardDetails;
         }
     }

@@ -137,6 +137,7 @@ internal static class Markers
     public const string Pin = "[removed: PIN]";
     public const string Credential = "[removed: secret]";
     public const string Token = "[removed: token]";
+    public const string Passport = "[removed: passport]";
 
     public static string For(RedactionKind kind) => kind switch
     {

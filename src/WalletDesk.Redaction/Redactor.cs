@@ -20,20 +20,58 @@ public static class Redactor
     /// <param name="previousMessageTail">The end of the previous message from the same sender (32 characters is plenty), or null.</param>
     public static RedactionResult Redact(string text, string? previousMessageTail) => Run(text, previousMessageTail, RedactionDirection.Inbound);
 
+    /// <summary>Redacts customer text with the identifiers <paramref name="rules"/> selects masked as well.</summary>
+    /// <param name="text">The new message or field.</param>
+    /// <param name="previousMessageTail">The end of the previous message from the same sender, or null.</param>
+    /// <param name="rules">Which personal identifiers to mask besides card data and secrets.</param>
+    public static RedactionResult Redact(string text, string? previousMessageTail, RedactionRules rules) =>
+        Run(text, previousMessageTail, RedactionDirection.Inbound, rules);
+
     /// <summary>Redacts a reply from an agent or the bot, including any customer text it quotes. Same rules as inbound.</summary>
     /// <param name="text">The reply about to be sent.</param>
     public static RedactionResult RedactOutbound(string text) => Run(text, null, RedactionDirection.Outbound);
 
-    internal static void Collect(string text, Redactions acc)
+    /// <summary>Redacts a reply from an agent or the bot with the identifiers <paramref name="rules"/> selects masked as well.</summary>
+    /// <param name="text">The reply about to be sent.</param>
+    /// <param name="rules">Which personal identifiers to mask besides card data and secrets.</param>
+    public static RedactionResult RedactOutbound(string text, RedactionRules rules) => Run(text, null, RedactionDirection.Outbound, rules);
+
+    internal static void Collect(string text, Redactions acc, RedactionRules? rules = null)
     {
-        // Card numbers first: a keyword pass must never cut a card number in half.
+        rules ??= RedactionRules.Default;
+
+        // Resident IDs first: their check character is stricter than Luhn, so an ID that happens to pass Luhn is
+        // reported as what it is. Then card numbers: a keyword pass must never cut a card number in half.
+        if (rules.ResidentIds)
+        {
+            ResidentIdScanner.Scan(text, acc);
+            acc.EndPass();
+        }
+
         PanScanner.Scan(text, acc);
         acc.EndPass();
         KeywordScanner.Scan(text, acc);
         acc.EndPass();
+        if (rules.Passports)
+        {
+            ContactScanner.ScanPassports(text, acc);
+            acc.EndPass();
+        }
+
+        if (rules.BankAccounts)
+        {
+            ContactScanner.ScanBankAccounts(text, acc);
+            acc.EndPass();
+        }
+
+        if (rules.PhoneNumbers)
+        {
+            ContactScanner.ScanPhones(text, acc);
+            acc.EndPass();
+        }
     }
 
-    private static RedactionResult Run(string text, string? previousTail, RedactionDirection direction)
+    private static RedactionResult Run(string text, string? previousTail, RedactionDirection direction, RedactionRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         var acc = new Redactions();
@@ -44,7 +82,7 @@ public static class Redactor
             acc.EndPass();
         }
 
-        Collect(text, acc);
+        Collect(text, acc, rules);
         var (redacted, findings) = acc.Apply(text);
         return new RedactionResult
         {

@@ -21,11 +21,16 @@ public class CorpusTests
                 throw new InvalidDataException($"redaction-cases.tsv line {lineNo}: expected 3 tab-separated columns, got {cols.Length}");
             }
 
-            data.Add(lineNo, cols[0], cols[1] == "=" ? cols[0] : cols[1], cols[2]);
+            // "\n", "\r" and "\t" in a cell stand for a line break, carriage return and tab.
+            var input = Unescape(cols[0]);
+            data.Add(lineNo, input, cols[1] == "=" ? input : Unescape(cols[1]), cols[2]);
         }
 
         return data;
     }
+
+    private static string Unescape(string cell) =>
+        cell.Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\r", "\r", StringComparison.Ordinal).Replace("\\t", "\t", StringComparison.Ordinal);
 
     [Fact]
     public void Corpus_HasEnoughPositiveAndNegativeCases()

@@ -23,7 +23,11 @@ public class FalsePositiveTests(ITestOutputHelper output)
         { "transaction-ref", 0.0 },
         { "non-luhn-16", 0.002 },
         { "dates-times-amounts-urls", 0.0 },
+        { "numbers-in-lists-and-lines", 0.015 },
+        { "chinese-text-with-numbers", 0.0 },
     };
+
+    public static IEnumerable<string> ClassNames() => Classes().Select(row => (string)row[0]);
 
     [Theory]
     [MemberData(nameof(Classes))]
@@ -60,7 +64,7 @@ public class FalsePositiveTests(ITestOutputHelper output)
         }
     }
 
-    private static string Generate(Random r, string kind) => kind switch
+    internal static string Generate(Random r, string kind) => kind switch
     {
         "phone-plus-international" => PlusPhone(r),
         "phone-cn-mobile" => CnMobile(r),
@@ -83,8 +87,30 @@ public class FalsePositiveTests(ITestOutputHelper output)
             $"https://shop.example.com/orders/{Generators.Digits(r, 8)}/items/{Generators.Digits(r, 6)}?page={r.Next(1, 99)}",
             $"from {Dashed(Date(r))} to {Dashed(Date(r))}", $"stay {Dashed(Date(r))} {Dashed(Date(r))}",
             $"{r.Next(1, 255)}.{r.Next(1, 255)}.{r.Next(1, 255)}.{r.Next(1, 255)}", $"v{r.Next(1, 20)}.{r.Next(0, 99)}.{r.Next(0, 999)}"]),
+        "numbers-in-lists-and-lines" => NumbersInListsAndLines(r),
+        "chinese-text-with-numbers" => Pick(r, [
+            $"我在{Date(r)[..4]}年{r.Next(1, 12)}月{r.Next(1, 28)}日充值了{r.Next(1, 9999)}元，订单号{Generators.Digits(r, 8)}，还没到账",
+            $"转账{r.Next(1, 50000)}.{r.Next(10, 99)}元给尾号{Generators.Digits(r, 4)}的账户，手机{CnMobile(r)}",
+            $"第{r.Next(1, 9)}次提现，{r.Next(1, 999)}，{r.Next(100, 999)}元，{Dashed(Date(r))} {r.Next(10, 23)}:{r.Next(10, 59)}",
+            $"验证失败{r.Next(1, 9)}次，账户余额 ¥{r.Next(1, 99)},{r.Next(100, 999)}.{r.Next(10, 99)}，客服工号{Generators.Digits(r, 5)}"]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    // Short numbers next to each other across commas, slashes and line breaks: the gaps a card number may now have.
+    private static string NumbersInListsAndLines(Random r) => r.Next(9) switch
+    {
+        8 => $"charged {r.Next(1000, 9999)}, {r.Next(1000, 9999)}, {r.Next(1000, 9999)}, {r.Next(1000, 9999)}",
+        0 => $"orders {Generators.Digits(r, 8)}, {Generators.Digits(r, 8)}, {Generators.Digits(r, 6)}",
+        1 => $"paid {r.Next(100, 9999)}, {r.Next(100, 9999)}, {r.Next(100, 9999)} and {r.Next(100, 9999)}",
+        2 => $"{Dashed(Date(r))}\n{r.Next(10, 9999)}.{r.Next(10, 99)}\n{Dashed(Date(r))}\n{r.Next(10, 9999)}.{r.Next(10, 99)}",
+        3 => $"{Date(r)[..4]}/{Date(r)[4..6]}/{Date(r)[6..]}, {Date(r)[..4]}/{Date(r)[4..6]}/{Date(r)[6..]}",
+        4 => $"phones: {CnMobileDigits(r)}, {CnMobileDigits(r)}",
+        5 => $"+1 {Generators.Digits(r, 3)} {Generators.Digits(r, 3)} {Generators.Digits(r, 4)} / +86 {CnMobileDigits(r)}",
+        6 => $"order {Generators.Digits(r, 6)}\nqty {r.Next(1, 9)}\n{Generators.Digits(r, 5)}  {Generators.Digits(r, 4)}",
+        _ => $"{r.Next(1, 12)}/{r.Next(20, 35)}, {Generators.Digits(r, 4)}, {Generators.Digits(r, 3)}",
+    };
+
+    private static string CnMobileDigits(Random r) => "1" + (char)('3' + r.Next(7)) + Generators.Digits(r, 9);
 
     private static string Pick(Random r, string[] options) => options[r.Next(options.Length)];
 

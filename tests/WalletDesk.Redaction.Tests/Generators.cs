@@ -108,6 +108,39 @@ internal static class Generators
         return new string(chars);
     }
 
+    /// <summary>
+    /// The grouping people type: 4-6-5 for 15 digits (Amex) and 4-6-4 for 14 (Diners) half the time, otherwise fours;
+    /// one gap string from <paramref name="gaps"/> throughout, or a fresh one per gap when <paramref name="mixed"/>.
+    /// </summary>
+    public static string CardGroups(Random random, string pan, string[] gaps, bool mixed = false)
+    {
+        int[] sizes = pan.Length is 14 or 15 && random.Next(2) == 0 ? [4, 6, pan.Length - 10] : [];
+        var sb = new StringBuilder();
+        var gap = gaps[random.Next(gaps.Length)];
+        var p = 0;
+        for (var k = 0; p < pan.Length; k++)
+        {
+            var size = k < sizes.Length ? sizes[k] : 4;
+            if (p > 0)
+            {
+                sb.Append(mixed ? gaps[random.Next(gaps.Length)] : gap);
+            }
+
+            sb.Append(pan, p, Math.Min(size, pan.Length - p));
+            p += size;
+        }
+
+        return sb.ToString();
+    }
+
+    private static readonly string[] GlueBefore = ["card", "mycard", "Card", "cardno", "no", "visa", "VISA", "卡号", "银行卡", "号码", "pan", "is"];
+
+    private static readonly string[] GlueAfter = ["", "please", "thanks", "ok", "谢谢", "请查", "exp", "."];
+
+    /// <summary>The number typed without spaces against a word before it, after it, or both.</summary>
+    public static string GluedToWords(Random random, string written) =>
+        GlueBefore[random.Next(GlueBefore.Length)] + written + GlueAfter[random.Next(GlueAfter.Length)];
+
     public static string GroupsOf4(string pan, char separator)
     {
         var sb = new StringBuilder();

@@ -17,6 +17,14 @@ public class PanPropertyTests
         FullWidthDigits,
         FullWidthInFoursWithIdeographicSpace,
         FullWidthRandomSeparators,
+        SlashesInFours,
+        CommasInFours,
+        MarksWithSpacesInFours,
+        DoubledSpacesInFours,
+        LineBreaksInFours,
+        MixedSpacingInFours,
+        FullWidthMarksInFours,
+        GluedToWords,
     }
 
     public static TheoryData<int, SeparatorPattern> Cells()
@@ -60,7 +68,7 @@ public class PanPropertyTests
         }
     }
 
-    private static string Format(Random random, string pan, SeparatorPattern pattern) => pattern switch
+    internal static string Format(Random random, string pan, SeparatorPattern pattern) => pattern switch
     {
         SeparatorPattern.None => pan,
         SeparatorPattern.SpacesInFours => Generators.GroupsOf4(pan, ' '),
@@ -70,11 +78,19 @@ public class PanPropertyTests
         SeparatorPattern.FullWidthDigits => Generators.ToFullWidth(pan),
         SeparatorPattern.FullWidthInFoursWithIdeographicSpace => Generators.ToFullWidth(Generators.GroupsOf4(pan, '\u3000')),
         SeparatorPattern.FullWidthRandomSeparators => Generators.ToFullWidth(Generators.RandomSeparators(random, pan, " \u3000\uFF0D-", 0.4)),
+        SeparatorPattern.SlashesInFours => Generators.CardGroups(random, pan, ["/", "\uFF0F"]),
+        SeparatorPattern.CommasInFours => Generators.CardGroups(random, pan, [",", "\uFF0C"]),
+        SeparatorPattern.MarksWithSpacesInFours => Generators.CardGroups(random, pan, [", ", " / ", " - ", "_", ". ", " , "]),
+        SeparatorPattern.DoubledSpacesInFours => Generators.CardGroups(random, pan, ["  ", "   "]),
+        SeparatorPattern.LineBreaksInFours => Generators.CardGroups(random, pan, ["\n", "\r\n", " \n", "\n\n"]),
+        SeparatorPattern.MixedSpacingInFours => Generators.CardGroups(random, pan, [" ", "  ", "\n", "\t", " \n", "\r\n", "\u3000", "\u00A0 "], mixed: true),
+        SeparatorPattern.FullWidthMarksInFours => Generators.ToFullWidth(Generators.CardGroups(random, pan, ["\uFF0F", "\uFF0C", "\u3000\u3000", "\n", "\uFF0C "], mixed: true)),
+        SeparatorPattern.GluedToWords => Generators.GluedToWords(random, random.Next(3) == 0 ? Generators.GroupsOf4(pan, ' ') : pan),
         _ => throw new ArgumentOutOfRangeException(nameof(pattern)),
     };
 
     // The number sits in ordinary English (spaces or punctuation around it) or Chinese (glued to the characters).
-    private static string Embed(Random random, string written, bool chinese)
+    internal static string Embed(Random random, string written, bool chinese)
     {
         var before = Generators.Words(random, chinese, random.Next(0, 6));
         var after = Generators.Words(random, chinese, random.Next(0, 6));
@@ -86,7 +102,7 @@ public class PanPropertyTests
         return before + open + written + close + after;
     }
 
-    private static string Normalize(string s)
+    internal static string Normalize(string s)
     {
         var sb = new StringBuilder(s.Length);
         foreach (var c in s)
@@ -97,12 +113,12 @@ public class PanPropertyTests
         return sb.ToString();
     }
 
-    private static string StripSeparators(string s)
+    internal static string StripSeparators(string s)
     {
         var sb = new StringBuilder(s.Length);
         foreach (var c in s)
         {
-            if (!(char.IsWhiteSpace(c) || c is '-' or '.' or '\u2013' or '\uFF0D' or '\uFF0E'))
+            if (!(char.IsWhiteSpace(c) || c is '-' or '.' or '\u2013' or '\uFF0D' or '\uFF0E' or '/' or ',' or '_' or '\uFF0F' or '\uFF0C'))
             {
                 sb.Append(c);
             }

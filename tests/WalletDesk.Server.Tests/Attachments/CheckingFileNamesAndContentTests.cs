@@ -1,11 +1,15 @@
 using System.Text;
+using Microsoft.Extensions.Options;
 using WalletDesk.Server.Features.Attachments;
+using WalletDesk.Server.Features.Tickets;
 
 namespace WalletDesk.Server.Tests.Attachments;
 
 /// <summary>The name and content rules on their own (no server): what is accepted, what is refused and why.</summary>
 public sealed class CheckingFileNamesAndContentTests
 {
+    private static readonly TicketIntake Intake = new(Options.Create(new RedactionOptions()));
+
     public static TheoryData<string, string> AcceptedNames => new()
     {
         { "receipt.png", "receipt.png" },
@@ -24,7 +28,7 @@ public sealed class CheckingFileNamesAndContentTests
     [Theory, MemberData(nameof(AcceptedNames))]
     public void AcceptedName_IsNormalisedForDisplay(string raw, string expected)
     {
-        var name = AttachmentFileNames.Clean(raw, out var problem);
+        var name = AttachmentFileNames.Clean(raw, Intake, out var problem);
 
         problem.ShouldBeNull();
         name.ShouldNotBeNull().Name.ShouldBe(expected);
@@ -58,7 +62,7 @@ public sealed class CheckingFileNamesAndContentTests
     [Theory, MemberData(nameof(RefusedNames))]
     public void RefusedName_SaysWhy(string raw, string because)
     {
-        var name = AttachmentFileNames.Clean(raw, out var problem);
+        var name = AttachmentFileNames.Clean(raw, Intake, out var problem);
 
         name.ShouldBeNull(because);
         problem.ShouldNotBeNullOrWhiteSpace();
@@ -67,7 +71,7 @@ public sealed class CheckingFileNamesAndContentTests
     [Fact]
     public void CardNumberInName_IsRedacted_ExtensionKept()
     {
-        var name = AttachmentFileNames.Clean("card 4111 1111 1111 1111 front.png", out _).ShouldNotBeNull();
+        var name = AttachmentFileNames.Clean("card 4111 1111 1111 1111 front.png", Intake, out _).ShouldNotBeNull();
 
         name.Name.Replace(" ", "", StringComparison.Ordinal).ShouldNotContain("4111111111111111");
         name.Name.ShouldContain("411111******1111");

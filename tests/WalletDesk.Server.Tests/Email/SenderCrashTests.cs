@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Email;
+using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Tests.Infrastructure;
 
 namespace WalletDesk.Server.Tests.Email;
@@ -30,7 +32,7 @@ public sealed class SenderCrashTests
             await using (var first = await ServerProcess.StartAsync(new Dictionary<string, string>(environment) { ["WALLETDESK_CRASH_POINT"] = "email.after-smtp" }, dataDir))
             {
                 await using var db = DataModule.CreateContext(postgres: false, $"Data Source={Path.Combine(dataDir, "walletdesk.db")}");
-                var message = EmailOutbox.Prepare(new OutgoingEmail(to, "Sent twice, never lost", "At least once.", "test"), DateTimeOffset.UnixEpoch);
+                var message = EmailOutbox.Prepare(new OutgoingEmail(to, "Sent twice, never lost", "At least once.", "test"), new TicketIntake(Options.Create(new RedactionOptions())), DateTimeOffset.UnixEpoch);
                 db.EmailOutbox.Add(message);
                 await db.SaveChangesAsync();
                 id = message.Id;

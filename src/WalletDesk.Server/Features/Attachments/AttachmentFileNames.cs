@@ -26,7 +26,7 @@ public static class AttachmentFileNames
     };
 
     /// <summary>Null with <paramref name="problem"/> set when the name must be refused.</summary>
-    public static SafeFileName? Clean(string? raw, out string? problem)
+    public static SafeFileName? Clean(string? raw, TicketIntake intake, out string? problem)
     {
         problem = null;
         if (string.IsNullOrWhiteSpace(raw))
@@ -88,7 +88,7 @@ public static class AttachmentFileNames
         }
 
         // Card numbers and codes in a file name are redacted like any other text the customer sends.
-        var clean = TicketIntake.Inbound(name);
+        var clean = intake.Inbound(name);
         name = clean.Text.Replace('"', '\'');
         if (name.Length > MaxLength)
         {

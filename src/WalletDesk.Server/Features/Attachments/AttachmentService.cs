@@ -27,7 +27,7 @@ public sealed class AttachmentRejectedException(int status, string title, string
 /// Uploads, lists and opens ticket attachments. An upload is streamed to a temp file (never buffered whole), checked on its
 /// content, scanned when it is text, moved into the store, and only then recorded; every refusal deletes what was written.
 /// </summary>
-public sealed class AttachmentService(AppDbContext db, AttachmentStore store, TimeProvider time, IOptions<AttachmentOptions> options, ILogger<AttachmentService> logger)
+public sealed class AttachmentService(AppDbContext db, AttachmentStore store, TicketIntake intake, TimeProvider time, IOptions<AttachmentOptions> options, ILogger<AttachmentService> logger)
 {
     public const string Public = "public";
     public const string Internal = "internal";
@@ -84,7 +84,7 @@ public sealed class AttachmentService(AppDbContext db, AttachmentStore store, Ti
                 }
 
                 var rawName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                name = AttachmentFileNames.Clean(rawName, out var nameProblem)
+                name = AttachmentFileNames.Clean(rawName, intake, out var nameProblem)
                     ?? throw new AttachmentRejectedException(StatusCodes.Status415UnsupportedMediaType, "File type not accepted", nameProblem!, "file");
                 if (section.ContentType is { } declared && MarkupTypes.Any(t => declared.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
                 {

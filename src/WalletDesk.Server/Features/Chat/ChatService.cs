@@ -59,6 +59,7 @@ public sealed record ChatCaller(ChatCallerKind Kind, Guid Id, string Name, strin
 public sealed partial class ChatService(
     AppDbContext db,
     TicketService tickets,
+    TicketIntake intake,
     IChatBus bus,
     IChatAssistant assistant,
     ChatMessageWriter writer,
@@ -314,6 +315,17 @@ public sealed partial class ChatService(
         if (phone is not null && !PhonePattern().IsMatch(phone))
         {
             throw new ChatException("phone", "Phone numbers start with + and the country code, e.g. +8613800138000.");
+        }
+
+        // Contact fields pass intake like every text from outside; one that would be stored altered (a card number in it) is refused.
+        if (email is not null && intake.Field(email, 256, contact: true) != email)
+        {
+            throw new ChatException("email", "That email address does not look right.");
+        }
+
+        if (phone is not null && intake.Field(phone, 32, contact: true) != phone)
+        {
+            throw new ChatException("phone", "That phone number does not look right.");
         }
 
         await db.ChatConversations.Where(c => c.TicketId == conversationId)

@@ -201,6 +201,8 @@ public sealed partial class ChatService
         return letters.Length == 8 && letters.All(c => CodeAlphabet.Contains(c, StringComparison.Ordinal)) ? $"{letters[..4]}-{letters[4..]}" : null;
     }
 
-    private static bool IsAddress(string value) =>
-        value.Length is > 0 and <= 254 && System.Net.Mail.MailAddress.TryCreate(value, out var parsed) && parsed.Address == value;
+    // An address intake would alter (a card number typed into it) is not an address we mail.
+    private bool IsAddress(string value) =>
+        value.Length is > 0 and <= 254 && System.Net.Mail.MailAddress.TryCreate(value, out var parsed) && parsed.Address == value
+        && intake.Field(value, 256, contact: true) == value;
 }

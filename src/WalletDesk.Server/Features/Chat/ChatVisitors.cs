@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Customers;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Tickets;
 
 namespace WalletDesk.Server.Features.Chat;
 
@@ -14,7 +15,7 @@ namespace WalletDesk.Server.Features.Chat;
 /// Anonymous web visitors: each gets a support profile (a <see cref="Customer"/> with no wallet) and a short-lived,
 /// server-signed token that works only on the chat hub. The name they give is unverified and shown as such.
 /// </summary>
-public sealed class ChatVisitors(IDataProtectionProvider protection, AppDbContext db, TimeProvider time, IOptions<ChatOptions> options)
+public sealed class ChatVisitors(IDataProtectionProvider protection, AppDbContext db, TicketIntake intake, TimeProvider time, IOptions<ChatOptions> options)
 {
     public const string TokenPrefix = "wd_vis_";
     public const string Method = "visitor";
@@ -31,6 +32,7 @@ public sealed class ChatVisitors(IDataProtectionProvider protection, AppDbContex
             throw new ChatException("name", "Names are at most 80 characters.");
         }
 
+        name = intake.Field(name, 80);
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7();
         db.Customers.Add(new Customer

@@ -1,17 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Tickets;
 
 namespace WalletDesk.Server.Features.Customers;
 
 /// <summary>Customer profiles. The wallet is the source of truth for who a customer is; support keeps a linked profile.</summary>
-public sealed class CustomerService(AppDbContext db, TimeProvider time)
+public sealed class CustomerService(AppDbContext db, TicketIntake intake, TimeProvider time)
 {
     public async Task<Customer> GetOrCreateFromTokenAsync(CustomerTokenIdentity identity, CancellationToken cancellationToken = default)
     {
         var existing = await db.Customers.SingleOrDefaultAsync(c => c.ExternalId == identity.ExternalId, cancellationToken);
         if (existing is not null)
         {
+            await HealAsync(existing, cancellationToken);
             return existing;
         }
 
@@ -19,9 +21,9 @@ public sealed class CustomerService(AppDbContext db, TimeProvider time)
         {
             Id = Guid.CreateVersion7(),
             ExternalId = identity.ExternalId,
-            DisplayName = Clip(identity.Name, 128) ?? "Wallet customer",
-            Email = Clip(identity.Email, 256),
-            Phone = Clip(identity.Phone, 32),
+            DisplayName = intake.Field(identity.Name, NameLength) ?? "Wallet customer",
+            Email = intake.Field(identity.Email, 256, contact: true),
+            Phone = intake.Field(identity.Phone, 32, contact: true),
             Locale = identity.Locale?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true ? "zh" : "en",
             CreatedAt = time.GetUtcNow(),
         };
@@ -72,7 +74,7 @@ public sealed class CustomerService(AppDbContext db, TimeProvider time)
         {
             Id = Guid.CreateVersion7(),
             ExternalId = externalId,
-            DisplayName = Clip(string.IsNullOrWhiteSpace(displayName) ? address.Trim() : displayName.Trim(), 128)!,
+            DisplayName = Clip(string.IsNullOrWhiteSpace(displayName) ? address.Trim() : intake.Field(displayName.Trim(), NameLength) ?? address.Trim(), NameLength)!,
             Email = Clip(address.Trim(), 256),
             Locale = locale == "zh" ? "zh" : "en",
             CreatedAt = time.GetUtcNow(),
@@ -91,4 +93,13 @@ public sealed class CustomerService(AppDbContext db, TimeProvider time)
     }
 
     private static string? Clip(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
+    private const int NameLength = 128;
+    // Profiles made before names passed intake may hold a card number in the name: cleaned on the customer's next visit.
+    private async Task HealAsync(Customer customer, CancellationToken ct)
+        var name = intake.Field(customer.DisplayName, NameLength) ?? "Wallet customer";
+        var email = intake.Field(customer.Email, 256, contact: true);
+        var phone = intake.Field(customer.Phone, 32, contact: true);
+        if (name != customer.DisplayName || email != customer.Email || phone != customer.Phone)
+            (customer.DisplayName, customer.Email, customer.Phone) = (name, email, phone);
+            await db.SaveChangesAsync(ct);
 }

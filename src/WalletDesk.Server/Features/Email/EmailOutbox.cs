@@ -16,12 +16,12 @@ public sealed record EmailOutboxItem(long Id, string Kind, string? Reference, st
 /// The durable outbox: <see cref="EnqueueAsync"/> validates, redacts and commits in its own short transaction, then
 /// wakes this process's <see cref="EmailSender"/>.
 /// </summary>
-public sealed class EmailOutbox(IDbContextFactory<AppDbContext> contexts, TimeProvider time, EmailSignal signal, AuditService audit) : IEmailOutbox
+public sealed class EmailOutbox(IDbContextFactory<AppDbContext> contexts, TimeProvider time, EmailSignal signal, AuditService audit, TicketIntake intake) : IEmailOutbox
 {
     public async Task<long> EnqueueAsync(OutgoingEmail email, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var message = Prepare(email, time.GetUtcNow());
+        var message = Prepare(email, intake, time.GetUtcNow());
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             db.EmailOutbox.Add(message);
@@ -33,7 +33,7 @@ public sealed class EmailOutbox(IDbContextFactory<AppDbContext> contexts, TimePr
     }
 
     /// <summary>Validates and cleans an email into an outbox row; throws <see cref="ArgumentException"/> for what cannot be sent.</summary>
-    internal static EmailMessage Prepare(OutgoingEmail email, DateTimeOffset now)
+    internal static EmailMessage Prepare(OutgoingEmail email, TicketIntake intake, DateTimeOffset now)
     {
         var to = ValidateAddress(email.To);
         if (string.IsNullOrWhiteSpace(email.Kind) || email.Kind.Length > EmailLimits.Kind || !email.Kind.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
@@ -48,14 +48,14 @@ public sealed class EmailOutbox(IDbContextFactory<AppDbContext> contexts, TimePr
 
         // Outbound redaction is the caller's job; this is the last line of defence before text leaves the building.
         // A subject is one header line: every line break becomes a space so nothing can start another header.
-        var subject = string.Join(' ', TicketIntake.Outbound(email.Subject ?? "").Text.Split(['\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var subject = string.Join(' ', intake.Outbound(email.Subject ?? "").Text.Split(['\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         if (subject.Length is 0 or > EmailLimits.Subject)
         {
             throw new ArgumentException($"The subject must be 1-{EmailLimits.Subject} characters.", nameof(email));
         }
 
-        var text = TicketIntake.Outbound(email.TextBody ?? "").Text;
-        var html = email.HtmlBody is null ? null : TicketIntake.Outbound(email.HtmlBody).Text;
+        var text = intake.Outbound(email.TextBody ?? "").Text;
+        var html = email.HtmlBody is null ? null : intake.Outbound(email.HtmlBody).Text;
         if (text.Length == 0 || text.Length > EmailLimits.Body || html?.Length > EmailLimits.Body)
         {
             throw new ArgumentException($"The body must be 1-{EmailLimits.Body} characters.", nameof(email));

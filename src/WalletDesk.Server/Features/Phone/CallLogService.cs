@@ -9,7 +9,7 @@ namespace WalletDesk.Server.Features.Phone;
 public sealed record NewCallLog(long TicketId, Guid CustomerId, Guid? CallbackId, string? Direction, string? Outcome, int? DurationSeconds, string? Notes, string? MaskedNumber, DateTimeOffset? StartedAt);
 
 /// <summary>Calls logged on tickets by agents (the provider's events go through <see cref="TelephonyWebhook"/>). Each call also leaves an internal note in the conversation.</summary>
-public sealed class CallLogService(AppDbContext db, TicketService tickets, TimeProvider time)
+public sealed class CallLogService(AppDbContext db, TicketService tickets, TicketIntake intake, TimeProvider time)
 {
     public const int MaxNotesLength = 4000;
     public const int MaxDurationSeconds = 24 * 60 * 60;
@@ -58,7 +58,7 @@ public sealed class CallLogService(AppDbContext db, TicketService tickets, TimeP
             throw new PhoneValidationException("notes", $"The notes are {call.Notes.Length:N0} characters; the limit is {MaxNotesLength:N0}.");
         }
 
-        var notes = string.IsNullOrWhiteSpace(call.Notes) ? null : TicketIntake.Inbound(call.Notes);
+        var notes = string.IsNullOrWhiteSpace(call.Notes) ? null : intake.Inbound(call.Notes);
         var now = time.GetUtcNow();
         var log = new CallLog
         {

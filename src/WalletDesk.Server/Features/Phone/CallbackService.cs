@@ -29,7 +29,7 @@ public sealed record NewCallback(DateTimeOffset? WindowStart, DateTimeOffset? Wi
 public sealed record CallbackResult(CallbackRequest Callback, bool Duplicate, RedactionNotice? Notice);
 
 /// <summary>Customers request and cancel callbacks; agents claim (one agent per callback, enforced by a conditional update), release and complete them.</summary>
-public sealed class CallbackService(AppDbContext db, TicketService tickets, CallLogService calls, IWalletGateway wallet, TimeProvider time, IOptions<PhoneOptions> options)
+public sealed class CallbackService(AppDbContext db, TicketService tickets, CallLogService calls, IWalletGateway wallet, TicketIntake intake, TimeProvider time, IOptions<PhoneOptions> options)
 {
     public const int MaxTopicLength = 500;
 
@@ -94,7 +94,7 @@ public sealed class CallbackService(AppDbContext db, TicketService tickets, Call
             throw new PhoneStateException("No phone number on file", "Your wallet profile has no phone number. Add one in the app, then ask for a callback again.", StatusCodes.Status422UnprocessableEntity);
         }
 
-        var topic = TicketIntake.Inbound(request.Topic);
+        var topic = intake.Inbound(request.Topic);
         var actor = new TicketActor(TicketActors.Customer, customerId.ToString(), customerName);
         var id = request.TicketId;
         if (id is null)

@@ -34,7 +34,7 @@ public sealed record TelephonyEventResult(string EventId, bool Duplicate, Guid? 
 /// Verifies and applies the telephony provider's call events. Signature: <c>X-Telephony-Signature: v1=hex(HMAC-SHA256(secret, timestamp + "." + body))</c>
 /// with <c>X-Telephony-Timestamp</c> in Unix seconds, compared in constant time, within a tolerance window; each event id is applied once.
 /// </summary>
-public sealed class TelephonyWebhook(AppDbContext db, TicketService tickets, TimeProvider time, IOptions<PhoneOptions> options, ILogger<TelephonyWebhook> logger)
+public sealed class TelephonyWebhook(AppDbContext db, TicketService tickets, TicketIntake intake, TimeProvider time, IOptions<PhoneOptions> options, ILogger<TelephonyWebhook> logger)
 {
     public const string TimestampHeader = "X-Telephony-Timestamp";
     public const string SignatureHeader = "X-Telephony-Signature";
@@ -245,7 +245,7 @@ public sealed class TelephonyWebhook(AppDbContext db, TicketService tickets, Tim
         log.MaskedNumber = Money.MaskPhone(customerNumber) ?? log.MaskedNumber;
         if (!string.IsNullOrWhiteSpace(payload.Notes))
         {
-            var notes = TicketIntake.Inbound(payload.Notes);
+            var notes = intake.Inbound(payload.Notes);
             log.Notes = notes.Text;
             log.Redactions = notes.RemovedLabel;
         }

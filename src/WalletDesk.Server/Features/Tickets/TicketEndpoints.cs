@@ -169,7 +169,7 @@ internal static class TicketEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> RenderMacro(long id, int macroId, AppDbContext db, MacroRenderer renderer, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> RenderMacro(long id, int macroId, AppDbContext db, MacroRenderer renderer, TicketIntake intake, ClaimsPrincipal user, CancellationToken ct)
     {
         var ticket = await db.Tickets.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
         var macro = await db.Macros.AsNoTracking().SingleOrDefaultAsync(m => m.Id == macroId && m.IsActive, ct);
@@ -179,7 +179,7 @@ internal static class TicketEndpoints
         }
 
         var body = await renderer.RenderAsync(macro, ticket, user.StaffId(), ct);
-        return TypedResults.Ok(new RenderedMacroResponse(TicketIntake.Outbound(body).Text, macro.SetStatus, macro.AddTags?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []));
+        return TypedResults.Ok(new RenderedMacroResponse(intake.Outbound(body).Text, macro.SetStatus, macro.AddTags?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []));
     }
 
     private static IResult? ValidateMacro(MacroRequest request)

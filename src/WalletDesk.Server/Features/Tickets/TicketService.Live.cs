@@ -100,7 +100,7 @@ public sealed partial class TicketService
                 }
                 else
                 {
-                    clean = live.IsInternal ? TicketIntake.Inbound(raw) : TicketIntake.Outbound(raw);
+                    clean = live.IsInternal ? intake.Inbound(raw) : intake.Outbound(raw);
                     if (!live.IsInternal)
                     {
                         ticket.FirstResponseAt ??= now;
@@ -165,11 +165,11 @@ public sealed partial class TicketService
     }
 
     /// <summary>Inbound redaction of a customer's message; a card number typed across two messages is caught by looking at the end of the previous one (which is patched).</summary>
-    private static CleanText CleanCustomerText(string raw, TicketMessage? previous)
+    private CleanText CleanCustomerText(string raw, TicketMessage? previous)
     {
         var tail = previous is null ? null : previous.Body[Math.Max(0, previous.Body.Length - 40)..];
-        var clean = TicketIntake.Inbound(raw, tail);
-        if (previous is not null && tail is not null && TicketIntake.SplitAcrossMessages(raw, tail) is { } patch)
+        var clean = intake.Inbound(raw, tail);
+        if (previous is not null && tail is not null && intake.SplitAcrossMessages(raw, tail) is { } patch)
         {
             var offset = previous.Body.Length - tail.Length;
             previous.Body = previous.Body[..(offset + patch.Start)] + patch.Replacement + previous.Body[(offset + patch.Start + patch.Length)..];

@@ -57,7 +57,7 @@ public interface ITicketMessageSink
 }
 
 /// <summary>Tickets: creation through intake, replies and notes, status, assignment, tags, merge, split, reopen and follow-up.</summary>
-public sealed partial class TicketService(AppDbContext db, TimeProvider time, IOptions<TicketOptions> options, TicketSla sla, IEnumerable<ITicketMessageSink> sinks, ILogger<TicketService> logger)
+public sealed partial class TicketService(AppDbContext db, TimeProvider time, IOptions<TicketOptions> options, TicketSla sla, IEnumerable<ITicketMessageSink> sinks, TicketIntake intake, ILogger<TicketService> logger)
 {
     public const string Public = "public";
     public const string Internal = "internal";
@@ -80,8 +80,8 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
             throw new TicketValidationException("channel", $"Unknown channel '{request.Channel}'.");
         }
 
-        var subject = TicketIntake.Inbound(Required(request.Subject, "subject", TicketIntake.MaxSubjectLength));
-        var body = TicketIntake.Inbound(Required(request.Body, "body", TicketIntake.MaxBodyLength));
+        var subject = intake.Inbound(Required(request.Subject, "subject", TicketIntake.MaxSubjectLength));
+        var body = intake.Inbound(Required(request.Body, "body", TicketIntake.MaxBodyLength));
         var categoryKey = string.IsNullOrWhiteSpace(request.Category) ? "other" : request.Category.Trim();
         var category = await db.TicketCategories.AsNoTracking().SingleOrDefaultAsync(c => c.Key == categoryKey && c.IsActive, ct)
             ?? throw new TicketValidationException("category", $"Unknown category '{categoryKey}'. Choose one of the listed categories.");
@@ -231,7 +231,7 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
             throw new TicketValidationException("status", $"Status must be one of: {string.Join(", ", TicketStatuses.All.Skip(1))}.");
         }
 
-        var clean = isInternal ? TicketIntake.Inbound(raw) : TicketIntake.Outbound(raw);
+        var clean = isInternal ? intake.Inbound(raw) : intake.Outbound(raw);
         var now = time.GetUtcNow();
         BeforeAgentMessage(ticket, agent, isInternal, setStatus, now);
 
@@ -353,7 +353,7 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
             throw new TicketValidationException("messageIds", "Choose one or more messages of this ticket.");
         }
 
-        var title = TicketIntake.Inbound(Required(subject, "subject", TicketIntake.MaxSubjectLength));
+        var title = intake.Inbound(Required(subject, "subject", TicketIntake.MaxSubjectLength));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
         var split = new Ticket

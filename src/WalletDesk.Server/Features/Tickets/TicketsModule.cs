@@ -5,6 +5,10 @@ public static class TicketsModule
     public static IServiceCollection AddTickets(this IServiceCollection services)
     {
         services.AddOptions<TicketOptions>().BindConfiguration(TicketOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RedactionOptions>()
+            .BindConfiguration(RedactionOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TicketIntake>();
         services.AddScoped<TicketService>();
         services.AddScoped<TicketQuery>();
         services.AddScoped<MacroRenderer>();
