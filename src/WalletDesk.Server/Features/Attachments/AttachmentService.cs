@@ -134,7 +134,7 @@ public sealed class AttachmentService(AppDbContext db, AttachmentStore store, Ti
         }
 
         var ticketRoom = await CheckQuotaAsync(ticketId, 0, ct);
-        var name = AttachmentFileNames.Clean(rawName, out var nameProblem)
+        var name = AttachmentFileNames.Clean(rawName, intake, out var nameProblem)
             ?? throw new AttachmentRejectedException(StatusCodes.Status415UnsupportedMediaType, "File type not accepted", nameProblem!, "file");
         if (declaredType is { } declared && MarkupTypes.Any(t => declared.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
         {

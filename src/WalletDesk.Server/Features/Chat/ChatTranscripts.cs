@@ -94,7 +94,7 @@ public sealed partial class ChatService
                 _ => m.AuthorName ?? (zh ? "客服" : "Support"),
             };
             text.Append(CultureInfo.InvariantCulture, $"[{m.CreatedAt:yyyy-MM-dd HH:mm} UTC] {who}: ");
-            text.AppendLine(TicketIntake.Outbound(m.Body).Text);
+            text.AppendLine(intake.Outbound(m.Body).Text);
         }
 
         text.AppendLine();

@@ -94,12 +94,17 @@ public sealed class CustomerService(AppDbContext db, TicketIntake intake, TimePr
 
     private static string? Clip(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
     private const int NameLength = 128;
+
     // Profiles made before names passed intake may hold a card number in the name: cleaned on the customer's next visit.
     private async Task HealAsync(Customer customer, CancellationToken ct)
+    {
         var name = intake.Field(customer.DisplayName, NameLength) ?? "Wallet customer";
         var email = intake.Field(customer.Email, 256, contact: true);
         var phone = intake.Field(customer.Phone, 32, contact: true);
         if (name != customer.DisplayName || email != customer.Email || phone != customer.Phone)
+        {
             (customer.DisplayName, customer.Email, customer.Phone) = (name, email, phone);
             await db.SaveChangesAsync(ct);
+        }
+    }
 }
