@@ -447,13 +447,14 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
                     break;
             }
 
+            var notified = new HashSet<string>(StringComparer.Ordinal);
             foreach (var action in next.Actions)
             {
                 switch (action.Kind)
                 {
-                    case Sla.SlaActionKind.Notify:
-                        AddEvent(ticketId, "sla_notify", TicketActor.System, null, action.Recipient, $"{next.Kind} on {metric}");
-                        logger.LogInformation("SLA {Kind} on ticket {TicketId} ({Metric}): notify {Recipient}", next.Kind, ticketId, metric, action.Recipient);
+                    case Sla.SlaActionKind.Notify when NotifyRecipient(ticket, action.Recipient) is { } recipient && notified.Add(recipient):
+                        AddEvent(ticketId, "sla_notify", TicketActor.System, null, recipient, $"{next.Kind} on {metric}");
+                        logger.LogInformation("SLA {Kind} on ticket {TicketId} ({Metric}): notify {Recipient}", next.Kind, ticketId, metric, recipient);
                         break;
                     case Sla.SlaActionKind.Reassign when action.Group is not null:
                         await ApplyChangesAsync(ticket, new TicketChanges(Group: action.Group), TicketActor.System, ct);
@@ -478,6 +479,13 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
 
         return count;
     }
+
+    /// <summary>
+    /// Who a notify action reaches on this ticket. An unassigned ticket has no assignee to tell: its group is
+    /// responsible, so "assignee" falls to the group lead, and one escalation notifies each recipient once.
+    /// </summary>
+    internal static string? NotifyRecipient(Ticket ticket, string? recipient) =>
+        recipient == "assignee" && ticket.AssigneeId is null ? "group_lead" : recipient;
 
     private async Task NotifySinksAsync(Ticket ticket, TicketMessage message, CancellationToken ct)
     {
