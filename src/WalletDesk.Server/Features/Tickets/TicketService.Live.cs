@@ -100,6 +100,7 @@ public sealed partial class TicketService
                 }
                 else
                 {
+                    RefuseUnfilledPlaceholders(raw, live.IsInternal);
                     clean = live.IsInternal ? TicketIntake.Inbound(raw) : TicketIntake.Outbound(raw);
                     if (!live.IsInternal)
                     {

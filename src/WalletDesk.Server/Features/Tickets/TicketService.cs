@@ -228,6 +228,7 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
             throw new TicketValidationException("status", $"Status must be one of: {string.Join(", ", TicketStatuses.All.Skip(1))}.");
         }
 
+        RefuseUnfilledPlaceholders(raw, isInternal);
         var clean = isInternal ? TicketIntake.Inbound(raw) : TicketIntake.Outbound(raw);
         var now = time.GetUtcNow();
         BeforeAgentMessage(ticket, agent, isInternal, setStatus, now);
@@ -750,6 +751,15 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
             ToValue = to,
             Note = note is null ? null : note[..Math.Min(note.Length, 1000)],
         });
+
+    /// <summary>A public reply may not reach the customer with a macro's placeholder still in it ("I looked up : ").</summary>
+    private static void RefuseUnfilledPlaceholders(string text, bool isInternal)
+    {
+        if (!isInternal && MacroRenderer.Unfilled(text) is { Count: > 0 } missing)
+        {
+            throw new TicketValidationException("body", MacroRenderer.MissingMessage(missing, zh: false));
+        }
+    }
 
     private static string Required(string? value, string field, int max)
     {
