@@ -408,6 +408,28 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
         return true;
     }
 
+    /// <summary>Whether the ticket exists and is this customer's (a wallet action may be made for it).</summary>
+    public Task<bool> IsCustomersTicketAsync(long ticketId, Guid customerId, CancellationToken ct = default) =>
+        db.Tickets.AnyAsync(t => t.Id == ticketId && t.CustomerId == customerId, ct);
+
+    /// <summary>
+    /// Records a wallet support action made for this ticket (requested, approved, completed, failed, declined) in its
+    /// history, so the ticket shows what was done for the customer. False when the ticket is not that customer's.
+    /// </summary>
+    public async Task<bool> RecordWalletActionAsync(long ticketId, Guid customerId, string kind, string stage, string note, TicketActor actor, CancellationToken ct = default)
+    {
+        var ticket = await db.Tickets.SingleOrDefaultAsync(t => t.Id == ticketId && t.CustomerId == customerId, ct);
+        if (ticket is null)
+        {
+            return false;
+        }
+
+        AddEvent(ticketId, "wallet_action", actor, kind, stage, note);
+        ticket.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
     /// <summary>
     /// Carries out the SLA warnings, breaches and escalations now due on a ticket, each exactly once: the fired key
     /// and the action's changes are saved together, so a second node racing on the same key saves nothing.
