@@ -408,6 +408,29 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
         return true;
     }
 
+    /// <summary>The assistant's name on the tickets it answers.</summary>
+    public static TicketActor Assistant(string language) => new(TicketActors.Bot, null, language == "zh" ? "智能助手" : "WalletDesk Assistant");
+
+    /// <summary>
+    /// The assistant resolved the conversation (the customer confirmed, or went quiet after an answer: docs/assistant.md):
+    /// the ticket is solved by the bot, which meets its clocks and takes it out of the agents' open views (the
+    /// <c>solved_by_bot</c> view keeps it reviewable). Only while the bot holds it: a ticket a person has answered, or
+    /// that is no longer active, is left alone. Returns whether it was solved now.
+    /// </summary>
+    public async Task<bool> SolveByAssistantAsync(long ticketId, string reason, CancellationToken ct = default)
+    {
+        var ticket = await db.Tickets.SingleOrDefaultAsync(t => t.Id == ticketId, ct);
+        if (ticket is null || !TicketStatuses.IsActive(ticket.Status) || ticket.BotFirstResponseAt is null || ticket.FirstResponseAt is not null || ticket.MergedIntoId is not null)
+        {
+            return false;
+        }
+
+        SetStatus(ticket, TicketStatuses.Solved, Assistant(ticket.Language), reason);
+        await db.SaveChangesAsync(ct);
+        await RefreshSlaAsync(ticket, ct);
+        return true;
+    }
+
     /// <summary>Whether the ticket exists and is this customer's (a wallet action may be made for it).</summary>
     public Task<bool> IsCustomersTicketAsync(long ticketId, Guid customerId, CancellationToken ct = default) =>
         db.Tickets.AnyAsync(t => t.Id == ticketId && t.CustomerId == customerId, ct);
@@ -651,14 +674,17 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
         {
             case TicketStatuses.Solved:
                 ticket.SolvedAt = now;
+                ticket.SolvedBy = actor.Type;
                 break;
             case TicketStatuses.Closed:
                 ticket.ClosedAt = now;
                 ticket.SolvedAt ??= now;
+                ticket.SolvedBy ??= actor.Type;
                 break;
             default:
                 ticket.SolvedAt = null;
                 ticket.ClosedAt = null;
+                ticket.SolvedBy = null;
                 break;
         }
     }
