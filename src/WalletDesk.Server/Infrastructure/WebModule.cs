@@ -8,6 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WalletDesk.Server.Data;
 
+using WalletDesk.Server.Localization;
+
 namespace WalletDesk.Server.Infrastructure;
 
 /// <summary>The HTTP plumbing every feature relies on: problems, limits, headers, health, OpenAPI, keys.</summary>
@@ -68,6 +70,7 @@ public static class WebModule
 
         services.AddSingleton(TimeProvider.System);
         services.AddRazorComponents();
+        services.AddWalletDeskLocalization();
         services.AddCascadingAuthenticationState();
         return builder;
     }
@@ -76,6 +79,7 @@ public static class WebModule
     {
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
+        app.UseWalletDeskLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestSizeProblem();

@@ -63,6 +63,42 @@ public sealed class SlaOnTicketsTests
             ignoreOrder: true);
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Monitor_UnassignedTicket_NotifiesTheGroupLeadOncePerEscalation_NeverAnAbsentAssignee(string provider)
+    {
+        await using var app = await WalletDeskFactory.CreateAsync(provider);
+        var customer = await app.CreateCustomerAsync();
+        var written = await (await customer.Client.PostAsJsonAsync("/api/me/tickets", new CreateCustomerTicketRequest("Fees", "what are the fees", "fees_limits", "en", null, null)))
+            .ReadAsAsync<TicketWriteResponse>(HttpStatusCode.Created);
+        var monitor = app.Services.GetRequiredService<SlaMonitor>();
+
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await monitor.RunOnceAsync(CancellationToken.None);
+
+        var notices = await app.WithDbAsync(db => db.TicketEvents.Where(e => e.TicketId == written.TicketId && e.Kind == "sla_notify").Select(e => new { e.ToValue, e.Note }).ToListAsync());
+        notices.ShouldNotContain(n => n.ToValue == "assignee", "nobody is assigned");
+        notices.Count.ShouldBe(2, "one notice for the warning, one for the breach: there the assignee and the lead are the same person");
+        notices.ShouldAllBe(n => n.ToValue == "group_lead");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Monitor_AssignedTicket_NotifiesTheAssigneeAndTheLead(string provider)
+    {
+        await using var app = await WalletDeskFactory.CreateAsync(provider);
+        var customer = await app.CreateCustomerAsync();
+        var agent = await app.CreateStaffAsync(StaffRoles.Agent);
+        var console = await (await app.SignInAsync(agent)).WithCsrfAsync();
+        var written = await (await customer.Client.PostAsJsonAsync("/api/me/tickets", new CreateCustomerTicketRequest("Fees", "what are the fees", "fees_limits", "en", null, null)))
+            .ReadAsAsync<TicketWriteResponse>(HttpStatusCode.Created);
+        (await console.PatchAsJsonAsync($"/api/tickets/{written.TicketId}", new UpdateTicketRequest(null, null, agent.Id, false, null, null, null, null))).EnsureSuccessStatusCode();
+
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await app.Services.GetRequiredService<SlaMonitor>().RunOnceAsync(CancellationToken.None);
+
+        var recipients = await app.WithDbAsync(db => db.TicketEvents.Where(e => e.TicketId == written.TicketId && e.Kind == "sla_notify").OrderBy(e => e.Id).Select(e => e.ToValue).ToListAsync());
+        recipients.ShouldBe(["assignee", "assignee", "group_lead"]);
+    }
+
     [Fact]
     public async Task BreachingView_ListsTicketsDueWithinTheHour()
     {

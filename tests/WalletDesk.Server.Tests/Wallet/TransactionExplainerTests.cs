@@ -90,11 +90,11 @@ public sealed class TransactionExplainerTests
     {
         var expected = new DateTimeOffset(2026, 11, 23, 8, 40, 0, TimeSpan.Zero); // 16:40 in Shanghai, 03:40 in New York
         var shanghai = Explainer.Explain(Tx(TransactionTypes.TopUp, TransactionStatuses.Pending, ReasonCodes.BankProcessing, expected), "en", "Asia/Shanghai");
-        shanghai.Timing.ShouldBe("Usually arrives within 2 hours; expected by 16:40.");
+        shanghai.Timing.ShouldBe("Usually arrives within 2 hours; expected by today 16:40.");
         var zh = Explainer.Explain(Tx(TransactionTypes.TopUp, TransactionStatuses.Pending, ReasonCodes.BankProcessing, expected), "zh", "Asia/Shanghai");
-        zh.Timing.ShouldBe("通常在 2 小时内到账；预计 16:40 前完成。");
+        zh.Timing.ShouldBe("通常在 2 小时内到账；预计 今天 16:40 前完成。");
         var newYork = Explainer.Explain(Tx(TransactionTypes.TopUp, TransactionStatuses.Pending, ReasonCodes.BankProcessing, expected), "en", "America/New_York");
-        newYork.Timing.ShouldBe("Usually arrives within 2 hours; expected by 03:40.");
+        newYork.Timing.ShouldBe("Usually arrives within 2 hours; expected by today 03:40.");
 
         var cutoff = Explainer.Explain(Tx(TransactionTypes.Withdrawal, TransactionStatuses.Pending, ReasonCodes.BankCutoff, new DateTimeOffset(2026, 11, 24, 1, 30, 0, TimeSpan.Zero)), "en", "Asia/Shanghai");
         cutoff.Timing.ShouldBe("On the next working day; expected by tomorrow 09:30.");

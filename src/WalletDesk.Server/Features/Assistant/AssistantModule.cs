@@ -10,6 +10,8 @@ public static class AssistantModule
         services.AddOptions<AssistantOptions>().BindConfiguration(AssistantOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AssistantModels>();
         services.AddHostedService<AssistantModelLoader>();
+        services.AddSingleton<AssistantQuietResolution>();
+        services.AddHostedService(sp => sp.GetRequiredService<AssistantQuietResolution>());
         services.AddScoped<ChatAssistant>();
         // Chat registers a human-first fallback; the assistant replaces it when this module is present.
         services.RemoveAll<IChatAssistant>();

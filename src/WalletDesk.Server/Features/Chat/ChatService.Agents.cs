@@ -374,7 +374,12 @@ public sealed partial class ChatService
         }
 
         var ticket = await db.Tickets.AsNoTracking().SingleAsync(t => t.Id == conversationId, ct);
-        if (solve && TicketStatuses.IsActive(ticket.Status) && ticket.FirstResponseAt is not null)
+        if (solve && actor.Type == TicketActors.Bot)
+        {
+            // The assistant's resolution: the ticket's status is the source of truth (ADR 0014).
+            await tickets.SolveByAssistantAsync(conversationId, disposition, ct);
+        }
+        else if (solve && TicketStatuses.IsActive(ticket.Status) && ticket.FirstResponseAt is not null)
         {
             await tickets.UpdateAsync(conversationId, new TicketChanges(Status: TicketStatuses.Solved), actor, ct);
         }

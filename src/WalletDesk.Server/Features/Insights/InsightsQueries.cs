@@ -45,13 +45,10 @@ internal sealed class InsightsQueries(AppDbContext db, TicketArrivals arrivals, 
         if (category is null)
         {
             var perChannel = db.Set<HourlyChannelArrivals>().AsNoTracking().Where(a => a.HourStart >= from && a.HourStart < to);
-            if (channel is not null)
-            {
-                perChannel = perChannel.Where(a => a.Channel == channel);
-            }
-
-            // At most six rows an hour: summed here rather than grouped in SQL.
-            await foreach (var row in perChannel.Select(a => new { a.HourStart, a.Count }).AsAsyncEnumerable().WithCancellation(ct))
+            var hours = channel is not null
+                ? perChannel.Where(a => a.Channel == channel).Select(a => new { a.HourStart, a.Count })
+                : perChannel.GroupBy(a => a.HourStart).Select(g => new { HourStart = g.Key, Count = g.Sum(a => a.Count) });
+            await foreach (var row in hours.AsAsyncEnumerable().WithCancellation(ct))
             {
                 series[(int)((row.HourStart - from).Ticks / Hour.Ticks)] += row.Count;
             }

@@ -66,9 +66,14 @@ public sealed partial class MacroRenderer(AppDbContext db, IWalletGateway wallet
         return TemplateSyntax().IsMatch(stripped) ? "Only the listed {{placeholders}} may use braces; other template syntax is not allowed." : null;
     }
 
-    public async Task<string> RenderAsync(Macro macro, Ticket ticket, Guid? agentId, CancellationToken ct)
+    /// <summary>
+    /// Fills the macro in for one ticket. A placeholder with no value (no linked transaction, no name on file) is left
+    /// in the text as written and listed in <see cref="RenderedMacro.Missing"/>: an empty substitution would read
+    /// "I looked up : " to the customer, and a reply that still holds a placeholder cannot be sent (<see cref="Unfilled"/>).
+    /// </summary>
+    public async Task<RenderedMacro> RenderAsync(Macro macro, Ticket ticket, Guid? agentId, CancellationToken ct)
     {
-        var agentName = await db.StaffUsers.AsNoTracking().Where(u => u.Id == agentId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "";
+        var agentName = await db.StaffUsers.AsNoTracking().Where(u => u.Id == agentId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
         var body = ticket.Language == "zh" ? macro.BodyZh : macro.BodyEn;
         var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == ticket.CustomerId, ct);
         WalletTransaction? tx = null;
@@ -81,21 +86,61 @@ public sealed partial class MacroRenderer(AppDbContext db, IWalletGateway wallet
         }
 
         var explanation = tx is null ? null : explainer.Explain(tx, ticket.Language, account?.TimeZone);
-        return PlaceholderPattern().Replace(body, match => match.Groups[1].Value switch
+        var missing = new List<string>();
+        var rendered = PlaceholderPattern().Replace(body, match =>
         {
-            "customer.name" => customer.DisplayName,
-            "ticket.id" => ticket.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "ticket.subject" => ticket.Subject,
-            "agent.name" => agentName,
-            "response_time" => PublishedResponseTimes.For(ticket.Channel, ticket.Priority, ticket.Language),
-            "transaction.reference" => tx?.Reference ?? reference ?? "",
-            "transaction.status" => tx?.Status ?? "",
-            "transaction.explanation" => explanation is null ? "" : explanation.Summary + (explanation.Timing is null ? "" : " " + explanation.Timing),
-            "transaction.next_step" => explanation?.NextStep ?? "",
-            _ => match.Value,
+            var value = match.Groups[1].Value switch
+            {
+                "customer.name" => customer.DisplayName,
+                "ticket.id" => ticket.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "ticket.subject" => ticket.Subject,
+                "agent.name" => agentName,
+                "response_time" => PublishedResponseTimes.For(ticket.Channel, ticket.Priority, ticket.Language),
+                "transaction.reference" => tx?.Reference ?? reference,
+                "transaction.status" => tx?.Status,
+                "transaction.explanation" => explanation is null ? null : explanation.Summary + (explanation.Timing is null ? "" : " " + explanation.Timing),
+                "transaction.next_step" => explanation?.NextStep,
+                _ => null,
+            };
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                if (!missing.Contains(match.Groups[1].Value))
+                {
+                    missing.Add(match.Groups[1].Value);
+                }
+
+                return "{{" + match.Groups[1].Value + "}}";
+            }
+
+            return value;
         });
+        return new RenderedMacro(rendered, missing);
+    }
+
+    /// <summary>The listed placeholders still in a reply: left by a macro that had no value for them.</summary>
+    public static IReadOnlyList<string> Unfilled(string text) =>
+        [.. PlaceholderPattern().Matches(text).Select(m => m.Groups[1].Value).Where(Placeholders.Contains).Distinct()];
+
+    /// <summary>What the agent must still fill in, and why each has no value, in English or Chinese.</summary>
+    public static string MissingMessage(IReadOnlyList<string> missing, bool zh)
+    {
+        var reasons = missing.Select(name => (name, why: name switch
+        {
+            _ when name.StartsWith("transaction.", StringComparison.Ordinal) => zh ? "此工单没有关联交易，或钱包中找不到该交易" : "no transaction is linked to this ticket, or the wallet does not know it",
+            "customer.name" => zh ? "客户资料中没有姓名" : "the customer has no name on file",
+            "agent.name" => zh ? "您的账号没有显示名称" : "your account has no display name",
+            _ => zh ? "没有值" : "it has no value",
+        }))
+            .GroupBy(r => r.why)
+            .Select(g => $"{string.Join(", ", g.Select(r => "{{" + r.name + "}}"))} ({g.Key})");
+        return zh
+            ? $"回复中仍有未填写的占位符：{string.Join("；", reasons)}。请先填写或删除后再发送。"
+            : $"The reply still has placeholders with no value: {string.Join("; ", reasons)}. Fill them in or remove them before sending.";
     }
 }
+
+/// <summary>A macro filled in for a ticket; <see cref="Missing"/> names the placeholders that had no value and remain in <see cref="Body"/>.</summary>
+public sealed record RenderedMacro(string Body, IReadOnlyList<string> Missing);
 
 /// <summary>The macros the product ships with.</summary>
 public static class DefaultMacros

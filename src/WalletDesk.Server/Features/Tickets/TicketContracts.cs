@@ -70,4 +70,9 @@ public sealed record MacroRequest(string? Name, string? BodyEn, string? BodyZh, 
 public sealed record MacroResponse(int Id, string Name, string BodyEn, string BodyZh, string? SetStatus, string? AddTags);
 
 /// <summary>A macro filled in for one ticket, in the ticket's language, ready to edit and send.</summary>
-public sealed record RenderedMacroResponse(string Body, string? SetStatus, IReadOnlyList<string> AddTags);
+/// <param name="Body">The text; a placeholder with no value stays in it as written (<c>{{transaction.reference}}</c>).</param>
+/// <param name="SetStatus">The status the macro sets when sent.</param>
+/// <param name="AddTags">Tags the macro adds.</param>
+/// <param name="Missing">Placeholders that had no value: the reply is refused until they are filled in or removed.</param>
+/// <param name="MissingMessage">What to tell the agent about <paramref name="Missing"/>, or null when nothing is missing.</param>
+public sealed record RenderedMacroResponse(string Body, string? SetStatus, IReadOnlyList<string> AddTags, IReadOnlyList<string> Missing, string? MissingMessage);

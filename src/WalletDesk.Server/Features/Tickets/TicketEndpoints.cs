@@ -178,8 +178,10 @@ internal static class TicketEndpoints
             return Problems.NotFound(ticket is null ? "The ticket" : "The macro");
         }
 
-        var body = await renderer.RenderAsync(macro, ticket, user.StaffId(), ct);
-        return TypedResults.Ok(new RenderedMacroResponse(intake.Outbound(body).Text, macro.SetStatus, macro.AddTags?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []));
+        var rendered = await renderer.RenderAsync(macro, ticket, user.StaffId(), ct);
+        return TypedResults.Ok(new RenderedMacroResponse(
+            intake.Outbound(rendered.Body).Text, macro.SetStatus, macro.AddTags?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
+            rendered.Missing, rendered.Missing.Count == 0 ? null : MacroRenderer.MissingMessage(rendered.Missing, zh: false)));
     }
 
     private static IResult? ValidateMacro(MacroRequest request)

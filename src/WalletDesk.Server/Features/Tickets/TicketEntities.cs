@@ -22,7 +22,14 @@ public sealed class Ticket
     public string Language { get; set; } = "en";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>A person's first public reply: what the first-response SLA counts.</summary>
     public DateTimeOffset? FirstResponseAt { get; set; }
+
+    /// <summary>The assistant's first public reply, recorded apart from <see cref="FirstResponseAt"/> (it meets no SLA).</summary>
+    public DateTimeOffset? BotFirstResponseAt { get; set; }
+
+    /// <summary>Who solved it: <see cref="TicketActors.Bot"/> when the assistant resolved the conversation, else the actor type of the solve; null while not solved.</summary>
+    public string? SolvedBy { get; set; }
     public DateTimeOffset? SolvedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
     public DateTimeOffset? LastCustomerMessageAt { get; set; }
@@ -139,6 +146,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.Property(t => t.Tags).HasMaxLength(1000);
         builder.Property(t => t.Language).HasMaxLength(8);
         builder.Property(t => t.ClientRequestId).HasMaxLength(100);
+        builder.Property(t => t.SolvedBy).HasMaxLength(16);
         builder.HasOne<Customer>().WithMany().HasForeignKey(t => t.CustomerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(t => new { t.CustomerId, t.ClientRequestId }).IsUnique();
         builder.HasIndex(t => new { t.Status, t.UpdatedAt });
@@ -148,6 +156,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.HasIndex(t => new { t.Status, t.NextSlaDueAt });
         builder.HasIndex(t => new { t.CustomerId, t.CreatedAt });
         builder.HasIndex(t => t.NextSlaCheckAt);
+        builder.HasIndex(t => new { t.SolvedBy, t.Status, t.UpdatedAt });
     }
 }
 

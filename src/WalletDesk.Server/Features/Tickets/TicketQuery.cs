@@ -22,7 +22,7 @@ public sealed record TicketFilter(
 /// <summary>Inbox queries with keyset paging, so page 2,000 costs what page 1 costs.</summary>
 public sealed class TicketQuery(AppDbContext db, TimeProvider time)
 {
-    public static readonly IReadOnlyList<string> Views = ["all", "mine", "unassigned", "breaching", "open"];
+    public static readonly IReadOnlyList<string> Views = ["all", "mine", "unassigned", "breaching", "open", "solved_by_bot"];
     public static readonly IReadOnlyList<string> Sorts = ["updated", "created", "sla"];
 
     public async Task<TicketPageResponse> ListAsync(TicketFilter filter, Guid? me, CancellationToken ct)
@@ -45,6 +45,10 @@ public sealed class TicketQuery(AppDbContext db, TimeProvider time)
                 break;
             case "open":
                 q = q.Where(t => EF.Constant(active).Contains(t.Status));
+                break;
+            case "solved_by_bot":
+                // Conversations the assistant resolved: out of the open views, here for review (ADR 0014).
+                q = q.Where(t => t.SolvedBy == TicketActors.Bot && (t.Status == TicketStatuses.Solved || t.Status == TicketStatuses.Closed));
                 break;
         }
 

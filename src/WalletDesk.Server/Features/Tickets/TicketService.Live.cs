@@ -100,10 +100,11 @@ public sealed partial class TicketService
                 }
                 else
                 {
+                    RefuseUnfilledPlaceholders(raw, live.IsInternal);
                     clean = live.IsInternal ? intake.Inbound(raw) : intake.Outbound(raw);
                     if (!live.IsInternal)
                     {
-                        ticket.FirstResponseAt ??= now;
+                        RecordResponse(ticket, live.Actor, now);
                     }
                 }
 
@@ -190,13 +191,16 @@ public sealed partial class TicketService
         ticket.LastCustomerMessageAt = now;
     }
 
-    /// <summary>An agent's first public reply is the first response and opens a new ticket, unless another status is set.</summary>
+    /// <summary>
+    /// An agent's first public reply is the first response and opens a new ticket, unless another status is set. The
+    /// assistant's replies are recorded apart and leave the ticket with the bot (new) until a person takes it (ADR 0014).
+    /// </summary>
     private void BeforeAgentMessage(Ticket ticket, TicketActor agent, bool isInternal, string? setStatus, DateTimeOffset now)
     {
         if (!isInternal)
         {
-            ticket.FirstResponseAt ??= now;
-            if (ticket.Status == TicketStatuses.New && setStatus is null)
+            RecordResponse(ticket, agent, now);
+            if (ticket.Status == TicketStatuses.New && setStatus is null && agent.Type != TicketActors.Bot)
             {
                 setStatus = TicketStatuses.Open;
             }
@@ -205,6 +209,19 @@ public sealed partial class TicketService
         if (setStatus is not null && setStatus != ticket.Status)
         {
             SetStatus(ticket, setStatus, agent, null);
+        }
+    }
+
+    /// <summary>A person's first public reply is the first response; the assistant's first reply is kept apart for insights.</summary>
+    private static void RecordResponse(Ticket ticket, TicketActor actor, DateTimeOffset now)
+    {
+        if (actor.Type == TicketActors.Bot)
+        {
+            ticket.BotFirstResponseAt ??= now;
+        }
+        else
+        {
+            ticket.FirstResponseAt ??= now;
         }
     }
 

@@ -231,6 +231,7 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
             throw new TicketValidationException("status", $"Status must be one of: {string.Join(", ", TicketStatuses.All.Skip(1))}.");
         }
 
+        RefuseUnfilledPlaceholders(raw, isInternal);
         var clean = isInternal ? intake.Inbound(raw) : intake.Outbound(raw);
         var now = time.GetUtcNow();
         BeforeAgentMessage(ticket, agent, isInternal, setStatus, now);
@@ -410,6 +411,51 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
         return true;
     }
 
+    /// <summary>The assistant's name on the tickets it answers.</summary>
+    public static TicketActor Assistant(string language) => new(TicketActors.Bot, null, language == "zh" ? "智能助手" : "WalletDesk Assistant");
+
+    /// <summary>
+    /// The assistant resolved the conversation (the customer confirmed, or went quiet after an answer: docs/assistant.md):
+    /// the ticket is solved by the bot, which meets its clocks and takes it out of the agents' open views (the
+    /// <c>solved_by_bot</c> view keeps it reviewable). Only while the bot holds it: a ticket a person has answered, or
+    /// that is no longer active, is left alone. Returns whether it was solved now.
+    /// </summary>
+    public async Task<bool> SolveByAssistantAsync(long ticketId, string reason, CancellationToken ct = default)
+    {
+        var ticket = await db.Tickets.SingleOrDefaultAsync(t => t.Id == ticketId, ct);
+        if (ticket is null || !TicketStatuses.IsActive(ticket.Status) || ticket.BotFirstResponseAt is null || ticket.FirstResponseAt is not null || ticket.MergedIntoId is not null)
+        {
+            return false;
+        }
+
+        SetStatus(ticket, TicketStatuses.Solved, Assistant(ticket.Language), reason);
+        await db.SaveChangesAsync(ct);
+        await RefreshSlaAsync(ticket, ct);
+        return true;
+    }
+
+    /// <summary>Whether the ticket exists and is this customer's (a wallet action may be made for it).</summary>
+    public Task<bool> IsCustomersTicketAsync(long ticketId, Guid customerId, CancellationToken ct = default) =>
+        db.Tickets.AnyAsync(t => t.Id == ticketId && t.CustomerId == customerId, ct);
+
+    /// <summary>
+    /// Records a wallet support action made for this ticket (requested, approved, completed, failed, declined) in its
+    /// history, so the ticket shows what was done for the customer. False when the ticket is not that customer's.
+    /// </summary>
+    public async Task<bool> RecordWalletActionAsync(long ticketId, Guid customerId, string kind, string stage, string note, TicketActor actor, CancellationToken ct = default)
+    {
+        var ticket = await db.Tickets.SingleOrDefaultAsync(t => t.Id == ticketId && t.CustomerId == customerId, ct);
+        if (ticket is null)
+        {
+            return false;
+        }
+
+        AddEvent(ticketId, "wallet_action", actor, kind, stage, note);
+        ticket.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
     /// <summary>
     /// Carries out the SLA warnings, breaches and escalations now due on a ticket, each exactly once: the fired key
     /// and the action's changes are saved together, so a second node racing on the same key saves nothing.
@@ -450,13 +496,14 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
                     break;
             }
 
+            var notified = new HashSet<string>(StringComparer.Ordinal);
             foreach (var action in next.Actions)
             {
                 switch (action.Kind)
                 {
-                    case Sla.SlaActionKind.Notify:
-                        AddEvent(ticketId, "sla_notify", TicketActor.System, null, action.Recipient, $"{next.Kind} on {metric}");
-                        logger.LogInformation("SLA {Kind} on ticket {TicketId} ({Metric}): notify {Recipient}", next.Kind, ticketId, metric, action.Recipient);
+                    case Sla.SlaActionKind.Notify when NotifyRecipient(ticket, action.Recipient) is { } recipient && notified.Add(recipient):
+                        AddEvent(ticketId, "sla_notify", TicketActor.System, null, recipient, $"{next.Kind} on {metric}");
+                        logger.LogInformation("SLA {Kind} on ticket {TicketId} ({Metric}): notify {Recipient}", next.Kind, ticketId, metric, recipient);
                         break;
                     case Sla.SlaActionKind.Reassign when action.Group is not null:
                         await ApplyChangesAsync(ticket, new TicketChanges(Group: action.Group), TicketActor.System, ct);
@@ -481,6 +528,13 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
 
         return count;
     }
+
+    /// <summary>
+    /// Who a notify action reaches on this ticket. An unassigned ticket has no assignee to tell: its group is
+    /// responsible, so "assignee" falls to the group lead, and one escalation notifies each recipient once.
+    /// </summary>
+    internal static string? NotifyRecipient(Ticket ticket, string? recipient) =>
+        recipient == "assignee" && ticket.AssigneeId is null ? "group_lead" : recipient;
 
     private async Task NotifySinksAsync(Ticket ticket, TicketMessage message, CancellationToken ct)
     {
@@ -623,14 +677,17 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
         {
             case TicketStatuses.Solved:
                 ticket.SolvedAt = now;
+                ticket.SolvedBy = actor.Type;
                 break;
             case TicketStatuses.Closed:
                 ticket.ClosedAt = now;
                 ticket.SolvedAt ??= now;
+                ticket.SolvedBy ??= actor.Type;
                 break;
             default:
                 ticket.SolvedAt = null;
                 ticket.ClosedAt = null;
+                ticket.SolvedBy = null;
                 break;
         }
     }
@@ -745,6 +802,15 @@ public sealed partial class TicketService(AppDbContext db, TimeProvider time, IO
             ToValue = to,
             Note = note is null ? null : note[..Math.Min(note.Length, 1000)],
         });
+
+    /// <summary>A public reply may not reach the customer with a macro's placeholder still in it ("I looked up : ").</summary>
+    private static void RefuseUnfilledPlaceholders(string text, bool isInternal)
+    {
+        if (!isInternal && MacroRenderer.Unfilled(text) is { Count: > 0 } missing)
+        {
+            throw new TicketValidationException("body", MacroRenderer.MissingMessage(missing, zh: false));
+        }
+    }
 
     private static string Required(string? value, string field, int max)
     {

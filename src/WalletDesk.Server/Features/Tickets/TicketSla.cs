@@ -95,7 +95,9 @@ public sealed class TicketSla
                 case "created":
                     history.Add(new SlaTicketEvent.Created(e.At, SlaVocabulary.Priority(initialPriority), SlaVocabulary.Channel(ticket.Channel)));
                     break;
-                case "message_added" when e.ActorType is TicketActors.Agent or TicketActors.Bot:
+                // Only a person's public reply meets first and next response (docs/sla.md); the assistant's replies are
+                // recorded apart (Ticket.BotFirstResponseAt) and meet nothing.
+                case "message_added" when e.ActorType == TicketActors.Agent:
                     history.Add(new SlaTicketEvent.AgentReplied(e.At));
                     break;
                 case "message_added" when e.ActorType == TicketActors.Customer:

@@ -42,6 +42,7 @@ public static class TicketTimeline
                     TicketStatuses.Open when e.FromValue is TicketStatuses.PendingCustomer or TicketStatuses.OnHold => zh ? "我们继续处理您的请求。" : "We're working on your request again.",
                     _ => null,
                 },
+                "wallet_action" when e.ToValue == "completed" && e.FromValue is "refund" or "reversal" => zh ? "我们已为您办理退款，款项退回您的钱包。" : "We refunded the money to your wallet.",
                 "reopened" => zh ? "请求已重新打开。" : "Your request was reopened.",
                 "merged_into" => zh ? $"此请求已合并到 #{e.ToValue}。" : $"This request was merged into #{e.ToValue}.",
                 "follow_up" => zh ? $"这是 #{e.ToValue} 的后续请求。" : $"This follows up request #{e.ToValue}.",

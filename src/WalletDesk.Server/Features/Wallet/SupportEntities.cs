@@ -44,6 +44,9 @@ public sealed class SupportAction
     public DateTimeOffset UpdatedAt { get; set; }
     public string? StepUpChallengeId { get; set; }
 
+    /// <summary>The ticket the action was made for; its history records the request and the outcome.</summary>
+    public long? TicketId { get; set; }
+
     /// <summary>Set while a money action is open on a transaction (unique), so two agents cannot refund the same transaction at once.</summary>
     public string? OpenKey { get; set; }
 }
@@ -83,6 +86,7 @@ internal sealed class SupportConfiguration :
         b.HasKey(a => a.Id);
         b.Property(a => a.IdempotencyKey).HasMaxLength(100);
         b.HasIndex(a => a.IdempotencyKey).IsUnique();
+        b.HasIndex(a => a.TicketId);
         b.Property(a => a.RequestHash).HasMaxLength(64);
         b.Property(a => a.AccountId).HasMaxLength(64);
         b.Property(a => a.Kind).HasMaxLength(32);

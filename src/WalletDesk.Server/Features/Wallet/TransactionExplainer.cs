@@ -159,26 +159,8 @@ public sealed class TransactionExplainer(TimeProvider time)
         return new TransactionExplanation(zh ? "zh" : "en", summary, next, timing);
     }
 
-    private string FormatExpected(DateTimeOffset at, string? timeZone, bool zh)
-    {
-        var zone = LedgerService.Zone(timeZone);
-        var local = TimeZoneInfo.ConvertTime(at, zone);
-        var today = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).Date;
-        var clock = local.ToString("HH:mm", CultureInfo.InvariantCulture);
-        if (local.Date == today)
-        {
-            return clock;
-        }
-
-        if (local.Date == today.AddDays(1))
-        {
-            return zh ? $"明天 {clock}" : $"tomorrow {clock}";
-        }
-
-        return zh
-            ? string.Create(CultureInfo.InvariantCulture, $"{local.Month}月{local.Day}日 {clock}")
-            : local.ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture);
-    }
+    private string FormatExpected(DateTimeOffset at, string? timeZone, bool zh) =>
+        WalletDesk.Server.Infrastructure.ViewerTime.Format(at, LedgerService.Zone(timeZone), time.GetUtcNow(), zh);
 
     private static string Fill(string template, WalletTransaction tx, bool zh)
     {

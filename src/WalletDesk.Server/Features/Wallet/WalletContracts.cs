@@ -105,12 +105,14 @@ public sealed record StepUpResultResponse(string Outcome);
 /// <param name="Transaction">Transaction id or reference (refund, reversal, flag_dispute).</param>
 /// <param name="AmountMinor">Refund amount in minor units; omit for a full refund of what is left.</param>
 /// <param name="Reason">Why; goes to the audit trail and the customer's timeline.</param>
+/// <param name="TicketId">The customer's ticket this action is made for: the request, approval and outcome appear in its history.</param>
 public sealed record CreateWalletActionRequest(
     [property: Description("lock, unlock, freeze_outgoing, unfreeze_outgoing, refund, reversal, resend_verification_code, flag_dispute")] string? Kind,
     string? IdempotencyKey,
     string? Transaction,
     long? AmountMinor,
-    string? Reason);
+    string? Reason,
+    long? TicketId = null);
 
 /// <summary>Decline an action waiting for approval.</summary>
 /// <param name="Reason">Why it was declined.</param>
@@ -132,6 +134,7 @@ public sealed record RejectWalletActionRequest(string? Reason);
 /// <param name="ApprovedBy">Who approved or declined (checker).</param>
 /// <param name="DecidedAt">When it was approved or declined.</param>
 /// <param name="CompletedAt">When the wallet finished it.</param>
+/// <param name="TicketId">The ticket it was made for, if any.</param>
 public sealed record WalletActionResponse(
     Guid Id,
     Guid CustomerId,
@@ -147,11 +150,12 @@ public sealed record WalletActionResponse(
     DateTimeOffset RequestedAt,
     string? ApprovedBy,
     DateTimeOffset? DecidedAt,
-    DateTimeOffset? CompletedAt)
+    DateTimeOffset? CompletedAt,
+    long? TicketId)
 {
     internal static WalletActionResponse From(SupportAction a) => new(
         a.Id, a.CustomerId, a.Kind, a.Status, a.ResultCode, a.TransactionReference, a.ResultTransactionId, a.AmountMinor, a.Currency, a.Reason,
-        a.RequestedByName, a.RequestedAt, a.ApprovedByName, a.DecidedAt, a.CompletedAt);
+        a.RequestedByName, a.RequestedAt, a.ApprovedByName, a.DecidedAt, a.CompletedAt, a.TicketId);
 }
 
 /// <summary>A note on the customer's timeline.</summary>

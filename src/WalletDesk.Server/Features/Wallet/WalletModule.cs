@@ -163,7 +163,7 @@ internal static class WalletEndpoints
 
     private static async Task<IResult> CreateAction(Guid customerId, CreateWalletActionRequest request, WalletSupportService support, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        var action = await support.RequestAsync(user.ToActor(http), customerId, new SupportActionInput(request.Kind, request.IdempotencyKey, request.Transaction, request.AmountMinor, request.Reason), ct);
+        var action = await support.RequestAsync(user.ToActor(http), customerId, new SupportActionInput(request.Kind, request.IdempotencyKey, request.Transaction, request.AmountMinor, request.Reason, request.TicketId), ct);
         return ActionResult(action);
     }
 

@@ -6,6 +6,7 @@ using WalletDesk.Server.Data;
 using WalletDesk.Server.Features.Audit;
 using WalletDesk.Server.Features.Customers;
 using WalletDesk.Server.Features.Identity;
+using WalletDesk.Server.Features.Tickets;
 using WalletDesk.Server.Features.Wallet.Ledger;
 
 namespace WalletDesk.Server.Features.Wallet;
@@ -20,7 +21,7 @@ public sealed class SupportActionException(int status, string code, string title
 }
 
 /// <summary>What a staff member asks for.</summary>
-public sealed record SupportActionInput(string? Kind, string? IdempotencyKey, string? Transaction, long? AmountMinor, string? Reason);
+public sealed record SupportActionInput(string? Kind, string? IdempotencyKey, string? Transaction, long? AmountMinor, string? Reason, long? TicketId = null);
 
 /// <summary>
 /// Support actions on a customer's wallet with the rules around them: role permissions and monetary limits,
@@ -34,6 +35,7 @@ public sealed partial class WalletSupportService(
     AuditService audit,
     TimeProvider time,
     IOptions<WalletOptions> options,
+    IServiceScopeFactory scopes,
     ILogger<WalletSupportService> logger)
 {
     private WalletOptions Options => options.Value;
@@ -78,6 +80,11 @@ public sealed partial class WalletSupportService(
         }
 
         var (customer, account) = await ResolveAsync(customerId, ct);
+        if (input.TicketId is { } ticketId && !await TicketsAsync(t => t.IsCustomersTicketAsync(ticketId, customerId, ct)))
+        {
+            throw Invalid("ticketId", "No ticket of this customer has that id.");
+        }
+
         if (!RoleMay(actor.Role, kind))
         {
             await AuditAsync(actor, $"wallet.action.{kind}", AuditOutcomes.Denied, "customer", customerId.ToString(), "role may not start this action", ct);
@@ -127,6 +134,7 @@ public sealed partial class WalletSupportService(
             RequestedAt = now,
             UpdatedAt = now,
             StepUpChallengeId = stepUp,
+            TicketId = input.TicketId,
             OpenKey = WalletActionKinds.MovesMoney(kind) ? $"tx:{tx!.TransactionId}" : null,
         };
 
@@ -153,6 +161,7 @@ public sealed partial class WalletSupportService(
 
         var needsApproval = action.Status == SupportActionStatuses.PendingApproval;
         await AuditAsync(actor, $"wallet.action.{kind}.requested", AuditOutcomes.Success, "wallet-action", action.Id.ToString(), Describe(action), ct);
+        await RecordOnTicketAsync(action, needsApproval ? SupportActionStatuses.PendingApproval : "requested", $"{actor.Name} asked for a {Describe(action)} ({reason}){(needsApproval ? "; waiting for a second staff member's approval" : "")}.", actor, ct);
         return needsApproval ? action : await ExecuteAsync(action, actor, ct);
     }
 
@@ -286,6 +295,7 @@ public sealed partial class WalletSupportService(
         }
 
         await AuditAsync(approver, "wallet.action.approved", AuditOutcomes.Success, "wallet-action", actionId.ToString(), Describe(action), ct);
+        await RecordOnTicketAsync(action, "approved", $"{approver.Name} approved the {Describe(action)}.", approver, ct);
         return await ExecuteAsync((await FindAsync(actionId, ct))!, approver, ct);
     }
 
@@ -306,6 +316,7 @@ public sealed partial class WalletSupportService(
         db.CustomerTimeline.Add(Note(action.CustomerId, "wallet.action.rejected", $"{actor.Name} declined the {Describe(action)}{(string.IsNullOrWhiteSpace(reason) ? "" : $": {Clip(reason, 300)}")}.", actor.Name, action.Id.ToString()));
         await db.SaveChangesAsync(ct);
         await AuditAsync(actor, "wallet.action.rejected", AuditOutcomes.Success, "wallet-action", actionId.ToString(), Describe(action), ct);
+        await RecordOnTicketAsync(action, SupportActionStatuses.Rejected, $"{actor.Name} declined the {Describe(action)}{(string.IsNullOrWhiteSpace(reason) ? "" : $": {Clip(reason, 300)}")}.", actor, ct);
         return (await FindAsync(actionId, ct))!;
     }
 
@@ -443,9 +454,27 @@ public sealed partial class WalletSupportService(
             await db.SaveChangesAsync(ct);
             await AuditAsync(actor, $"wallet.action.{action.Kind}", ok ? AuditOutcomes.Success : AuditOutcomes.Failure, "wallet-action", action.Id.ToString(),
                 $"{Describe(action)}; customer={action.CustomerId}; result={result.Outcome}{(result.Code is null ? "" : "/" + result.Code)}; approvedBy={action.ApprovedByName ?? "-"}", ct);
+            await RecordOnTicketAsync(action, ok ? SupportActionStatuses.Completed : SupportActionStatuses.Failed,
+                ok ? $"{Describe(action)} done ({action.Reason})." : $"{Describe(action)} failed ({Humanise(result.Code)}).", actor, ct);
         }
 
         return (await FindAsync(action.Id, ct))!;
+    }
+
+    /// <summary>An action made for a ticket is part of that ticket's history (through the ticket module's service).</summary>
+    private async Task RecordOnTicketAsync(SupportAction action, string stage, string text, StaffActor actor, CancellationToken ct)
+    {
+        if (action.TicketId is { } ticketId)
+        {
+            await TicketsAsync(t => t.RecordWalletActionAsync(ticketId, action.CustomerId, action.Kind, stage, text,
+                new TicketActor(TicketActors.Agent, actor.Id.ToString(), actor.Name), ct));
+        }
+    }
+
+    private async Task<T> TicketsAsync<T>(Func<TicketService, Task<T>> work)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TicketService>());
     }
 
     private async Task SetStatusAsync(Guid id, string status, string? code, string? txId, bool keepOpen, CancellationToken ct)

@@ -88,3 +88,15 @@
     window.Blazor.addEventListener("enhancedload", mountInsights);
   }
 })();
+
+// The browser's time zone, so the server shows every time in the viewer's zone (ViewerTime). Not secret; Strict.
+(() => {
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && !document.cookie.split("; ").includes("wd_tz=" + encodeURIComponent(zone))) {
+      document.cookie = "wd_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Strict";
+    }
+  } catch {
+    // No Intl time zone: the server falls back to the operator's zone and says so.
+  }
+})();
