@@ -13,8 +13,6 @@ namespace WalletDesk.Server.Features.Email;
 /// </summary>
 public sealed class ReplyAddress(IOptionsMonitor<EmailInboundOptions> options)
 {
-    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
-
     public bool IsConfigured => options.CurrentValue.IsConfigured;
 
     /// <summary>The reply address for <paramref name="ticketId"/>, or null when inbound email is not configured.</summary>
@@ -70,30 +68,7 @@ public sealed class ReplyAddress(IOptionsMonitor<EmailInboundOptions> options)
     {
         var key = Convert.FromBase64String(settings.ReplyTokenKey!);
         var mac = HMACSHA256.HashData(key, Encoding.ASCII.GetBytes("walletdesk-reply-v1:" + ticketId.ToString(CultureInfo.InvariantCulture)));
-        return Base32(mac);
-    }
-
-    private static string Base32(byte[] data)
-    {
-        var output = new StringBuilder((data.Length * 8 + 4) / 5);
-        int buffer = 0, bits = 0;
-        foreach (var b in data)
-        {
-            buffer = (buffer << 8) | b;
-            bits += 8;
-            while (bits >= 5)
-            {
-                output.Append(Alphabet[(buffer >> (bits - 5)) & 31]);
-                bits -= 5;
-            }
-        }
-
-        if (bits > 0)
-        {
-            output.Append(Alphabet[(buffer << (5 - bits)) & 31]);
-        }
-
-        return output.ToString();
+        return Infrastructure.Base32.Encode(mac).ToLowerInvariant();
     }
 
     internal static (string Local, string Domain) Split(string address)

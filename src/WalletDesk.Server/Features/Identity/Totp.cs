@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using WalletDesk.Server.Infrastructure;
 
 namespace WalletDesk.Server.Features.Identity;
 
@@ -9,7 +10,6 @@ public static class Totp
 {
     public const int StepSeconds = 30;
     public const int Digits = 6;
-    private const string Base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     public static byte[] NewSecret() => RandomNumberGenerator.GetBytes(20);
 
@@ -50,53 +50,9 @@ public static class Totp
         return matched;
     }
 
-    public static string ToBase32(ReadOnlySpan<byte> data)
-    {
-        var output = new StringBuilder((data.Length * 8 + 4) / 5);
-        int buffer = 0, bits = 0;
-        foreach (var b in data)
-        {
-            buffer = (buffer << 8) | b;
-            bits += 8;
-            while (bits >= 5)
-            {
-                output.Append(Base32Alphabet[(buffer >> (bits - 5)) & 31]);
-                bits -= 5;
-            }
-        }
+    public static string ToBase32(ReadOnlySpan<byte> data) => Base32.Encode(data);
 
-        if (bits > 0)
-        {
-            output.Append(Base32Alphabet[(buffer << (5 - bits)) & 31]);
-        }
-
-        return output.ToString();
-    }
-
-    public static byte[] FromBase32(string text)
-    {
-        var clean = text.Trim().TrimEnd('=').Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
-        var output = new List<byte>(clean.Length * 5 / 8);
-        int buffer = 0, bits = 0;
-        foreach (var c in clean)
-        {
-            var value = Base32Alphabet.IndexOf(c, StringComparison.Ordinal);
-            if (value < 0)
-            {
-                throw new FormatException("The secret is not valid Base32.");
-            }
-
-            buffer = (buffer << 5) | value;
-            bits += 5;
-            if (bits >= 8)
-            {
-                output.Add((byte)((buffer >> (bits - 8)) & 0xFF));
-                bits -= 8;
-            }
-        }
-
-        return [.. output];
-    }
+    public static byte[] FromBase32(string text) => Base32.Decode(text);
 
     /// <summary>The <c>otpauth://</c> URI that authenticator apps read from the QR code.</summary>
     public static string ProvisioningUri(string issuer, string account, ReadOnlySpan<byte> secret) =>
