@@ -189,6 +189,42 @@ public sealed class InsightsOverTicketsTests(ITestOutputHelper output)
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecurringIssues_RankByVolume_AndFlagTheCategoryFarAboveItsOwnNormal(string provider)
+    {
+        await using var app = await WalletDeskFactory.CreateAsync(provider, Settings());
+        var customer = await app.CreateCustomerAsync();
+        for (var week = 0; week < 4; week++)
+        {
+            await OpenAsync(app, customer.Id, 10, "topup_failed", TicketChannels.InApp);
+            await OpenAsync(app, customer.Id, 40, "transfer_delayed", TicketChannels.Chat);
+            app.Clock.Advance(Week);
+        }
+
+        await OpenAsync(app, customer.Id, 30, "topup_failed", TicketChannels.InApp);
+        await OpenAsync(app, customer.Id, 42, "transfer_delayed", TicketChannels.Chat);
+        await OpenAsync(app, customer.Id, 3, "refund", TicketChannels.Email);
+        await RefreshAsync(app);
+
+        var supervisor = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.Supervisor, withTotp: true));
+        var issues = await (await supervisor.GetAsync("/api/insights/recurring")).ReadAsAsync<List<RecurringIssue>>();
+        issues.Select(i => i.Key).ShouldBe(["transfer_delayed", "topup_failed", "refund"]);
+        issues[0].Rising.ShouldBeFalse();
+        issues[0].Baseline.ShouldBe(40);
+        issues[1].Rising.ShouldBeTrue();
+        issues[1].Change.ShouldBe(2);
+        issues[2].Change.ShouldBeNull(); // new this week: no baseline to compare with
+        issues[2].Rising.ShouldBeFalse(); // three tickets are too few to call
+
+        var channels = await (await supervisor.GetAsync("/api/insights/recurring?dimension=channel&format=csv")).Content.ReadAsStringAsync();
+        channels.Split("\r\n")[0].ShouldBe("dimension,key,count,baseline,change,rising");
+        channels.ShouldContain("channel,chat,42,40,0.05,false");
+        (await supervisor.GetAsync("/api/insights/recurring?dimension=merchant")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        var page = HttpHelpers.Html(await (await supervisor.GetAsync("/console/insights?tz=UTC")).ShouldReturnAsync(HttpStatusCode.OK));
+        page.QuerySelector("[data-testid=recurring] tbody tr:nth-child(2)")!.TextContent.ShouldContain("rising");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task DemoHistory_TwelveWeeks_RollsUpExactly_AndTheForecastBeatsSameAsLastWeekOnIt(string provider)
     {
         await using var app = await WalletDeskFactory.CreateAsync(provider, Settings());

@@ -20,6 +20,7 @@ internal static class InsightsEndpoints
         group.MapGet("/staffing", GetStaffing);
         group.MapGet("/spikes", GetSpikes);
         group.MapGet("/alerts", ListAlerts);
+        group.MapGet("/recurring", GetRecurring);
     }
 
     private static async Task<IResult> GetArrivals(InsightsQueries insights, TimeProvider time, CancellationToken ct,
@@ -152,6 +153,25 @@ internal static class InsightsEndpoints
             : TypedResults.Ok(findings);
     }
 
+    private static async Task<IResult> GetRecurring(InsightsQueries insights, CancellationToken ct, string dimension = "category", int days = 7, string? format = null)
+    {
+        if (dimension is not ("category" or "channel"))
+        {
+            return Problems.Validation("dimension", "Either category or channel.");
+        }
+
+        if (days is < 1 or > 28)
+        {
+            return Problems.Validation("days", "Between 1 and 28 days.");
+        }
+
+        var issues = await insights.RecurringAsync(dimension, days, ct);
+        return format == "csv"
+            ? Csv("recurring.csv", ["dimension", "key", "count", "baseline", "change", "rising"],
+                issues.Select(i => new[] { i.Dimension, i.Key, Num(i.Count), Num(i.Baseline), i.Change is { } c ? Num(c) : null, i.Rising ? "true" : "false" }))
+            : TypedResults.Ok(issues);
+    }
+
     private static async Task<IResult> ListAlerts(InsightsQueries insights, CancellationToken ct, int limit = 50, string? format = null)
     {
         if (limit is < 1 or > 500)
@@ -185,15 +205,21 @@ internal static class InsightsEndpoints
         channel is null || TicketChannels.All.Contains(channel) ? null : Problems.Validation("channel", $"Unknown channel; use one of {string.Join(", ", TicketChannels.All)}.");
 
     /// <summary>CSV for spreadsheets (RFC 4180), with cells that start like a formula escaped (CSV injection).</summary>
-    internal static IResult Csv(string fileName, string[] header, IEnumerable<string[]> rows)
+    /// <remarks>Numbers go in as numbers, so a negative one is not taken for a formula and escaped.</remarks>
+    internal static IResult Csv(string fileName, string[] header, IEnumerable<object?[]> rows)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = CsvWriter.Create(text, new CsvWriterOptions { Injection = CsvInjection.Escape }, false))
+        using (var csv = CsvWriter.Create(text, new CsvWriterOptions { Injection = CsvInjection.Escape, FormatProvider = CultureInfo.InvariantCulture }, false))
         {
             csv.WriteRecord(header);
             foreach (var row in rows)
             {
-                csv.WriteRecord(row);
+                foreach (var field in row)
+                {
+                    csv.WriteField(field);
+                }
+
+                csv.EndRecord();
             }
         }
 
@@ -202,7 +228,7 @@ internal static class InsightsEndpoints
 
     private static string Iso(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    private static string Num(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+    private static object Num(double value) => Math.Round(value, 6);
 }
 
 /// <summary>Tickets opened in one hour.</summary>

@@ -22,6 +22,15 @@ public sealed record SpikeFinding(string Dimension, string Key, DateTimeOffset H
 /// <summary>A verdict as the API shows it.</summary>
 public sealed record SpikeVerdictView(bool IsSpike, int Observed, double Expected, double Dispersion, double TailProbability, string Reason);
 
+/// <summary>One category or channel over a recent window against the same window in previous weeks.</summary>
+/// <param name="Dimension"><c>category</c> or <c>channel</c>.</param>
+/// <param name="Key">The category or channel.</param>
+/// <param name="Count">Tickets in the window.</param>
+/// <param name="Baseline">Median of the same window in each of the previous four weeks.</param>
+/// <param name="Change">(count − baseline) ÷ baseline; null when the baseline is zero.</param>
+/// <param name="Rising">Far above its own baseline by the spike test (not chance).</param>
+public sealed record RecurringIssue(string Dimension, string Key, int Count, double Baseline, double? Change, bool Rising);
+
 /// <summary>Next week's arrivals per hour with how the method did on the history it came from.</summary>
 public sealed record ArrivalForecastView(string? Channel, DateTimeOffset From, IReadOnlyList<double> Hours, ForecastBacktestView Backtest);
 
@@ -33,6 +42,7 @@ internal sealed class InsightsQueries(AppDbContext db, TicketArrivals arrivals, 
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Week = TimeSpan.FromDays(7);
+    private const int RecurringBaselineWeeks = 4;
     private InsightsOptions Options => options.Value;
 
     /// <summary>Chats an agent works at once, for the chat staffing plan.</summary>
@@ -150,6 +160,42 @@ internal sealed class InsightsQueries(AppDbContext db, TicketArrivals arrivals, 
         }
 
         return findings.OrderByDescending(f => f.Verdict.IsSpike).ThenBy(f => f.Verdict.TailProbability).ToList();
+    }
+
+    /// <summary>
+    /// Recurring issues: each category (or channel) ranked by its volume over the last <paramref name="days"/> days,
+    /// with the same window in each of the previous weeks as its own baseline (median) and the spike test applied to
+    /// the window's total, so a category that doubled stands out even when it is not the biggest.
+    /// </summary>
+    public async Task<IReadOnlyList<RecurringIssue>> RecurringAsync(string dimension, int days, CancellationToken ct)
+    {
+        var end = ArrivalRollup.HourOf(time.GetUtcNow()).AddHours(1);
+        var window = TimeSpan.FromDays(days);
+        var totals = new List<Dictionary<string, int>>();
+        for (var week = 0; week <= RecurringBaselineWeeks; week++)
+        {
+            var to = end - (week * Week);
+            var from = to - window;
+            var rows = db.Set<HourlyArrivals>().AsNoTracking().Where(a => a.HourStart >= from && a.HourStart < to);
+            var grouped = dimension == "channel"
+                ? rows.GroupBy(a => a.Channel).Select(g => new { g.Key, Count = g.Sum(a => a.Count) })
+                : rows.GroupBy(a => a.Category).Select(g => new { g.Key, Count = g.Sum(a => a.Count) });
+            totals.Add(await grouped.ToDictionaryAsync(g => g.Key, g => g.Count, ct));
+        }
+
+        // Weekly totals are large counts: the same test as an hour's spike, on the window's sum.
+        var settings = Options.Spikes with { MinimumHistory = 2 };
+        return totals[0].Keys.Union(totals.Skip(1).SelectMany(t => t.Keys)).Distinct()
+            .Select(key =>
+            {
+                var current = totals[0].GetValueOrDefault(key);
+                var past = totals.Skip(1).Select(t => t.GetValueOrDefault(key)).ToList();
+                var verdict = SpikeDetector.Evaluate(current, past, settings);
+                var baseline = SpikeDetector.Median(past.Select(v => (double)v));
+                return new RecurringIssue(dimension, key, current, baseline, baseline == 0 ? null : Math.Round((current - baseline) / baseline, 3), verdict.IsSpike);
+            })
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>The tickets behind a spike or a heatmap cell.</summary>
