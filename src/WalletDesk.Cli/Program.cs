@@ -20,6 +20,7 @@ bench.Add(TicketBench.Create());
 bench.Add(KnowledgeBench.Create());
 bench.Add(ChatBench.Create());
 bench.Add(InsightsBench.Create());
+bench.Add(EmailBench.Create());
 bench.Add(ChatEchoHost.Create());
 root.Add(bench);
 
